@@ -4,19 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "support/error_of.h"
 #include "support/temp_dir.h"
 
 namespace kinema {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(ConfigReader, ErrorsNameTheKey) {
   const Json j = Json::parse(R"({"dit": {"width": -3, "name": 4, "patch": [1, 2]}})");

@@ -1,0 +1,15 @@
+// The `kinema` subcommands. Each takes the arguments after its name and returns the exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kinema::cli {
+
+// Exit statuses shared by every subcommand.
+enum ExitStatus { kOk = 0, kFailed = 1, kUsage = 2, kRefused = 3 };
+
+int run_generate(const std::vector<std::string>& args);
+int run_info(const std::vector<std::string>& args);
+
+}  // namespace kinema::cli

@@ -1,0 +1,154 @@
+// The video autoencoder (see vae.h for the design).
+#include "model/vae.h"
+
+namespace kinema::model {
+namespace nn = torch::nn;
+namespace F = torch::nn::functional;
+
+namespace {
+
+nn::Conv2d conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1) {
+  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
+}
+
+nn::Conv3d pointwise3d(int64_t in, int64_t out) { return nn::Conv3d(nn::Conv3dOptions(in, out, 1)); }
+
+// Pads the front of the time axis with copies of the first frame: [B, C, T, H, W] -> [B, C, T + n, H, W].
+torch::Tensor pad_front(const torch::Tensor& x, int64_t n) {
+  if (n == 0) return x;
+  return torch::cat({x.narrow(2, 0, 1).expand({-1, -1, n, -1, -1}), x}, 2);
+}
+
+// [B, C, T, H, W] <-> [B * T, C, H, W]
+torch::Tensor fold_frames(const torch::Tensor& x) {
+  return x.transpose(1, 2).reshape({x.size(0) * x.size(2), x.size(1), x.size(3), x.size(4)});
+}
+torch::Tensor unfold_frames(const torch::Tensor& x, int64_t batch) {
+  return x.reshape({batch, x.size(0) / batch, x.size(1), x.size(2), x.size(3)}).transpose(1, 2);
+}
+
+// Runs a per-frame 2D network over [B, C, T, H, W] a few frames at a time, bounding peak memory.
+template <typename Fn>
+torch::Tensor per_frame(const torch::Tensor& x, Fn&& fn) {
+  constexpr int64_t kChunk = 8;
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < x.size(2); start += kChunk) {
+    const auto chunk = x.narrow(2, start, std::min(kChunk, x.size(2) - start));
+    parts.push_back(unfold_frames(fn(fold_frames(chunk)), x.size(0)));
+  }
+  return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
+}
+
+}  // namespace
+
+ResBlock2dImpl::ResBlock2dImpl(int64_t channels, double eps) {
+  norm1 = register_module("norm1", ChannelNorm(channels, eps));
+  conv1 = register_module("conv1", conv2d(channels, channels, 3));
+  norm2 = register_module("norm2", ChannelNorm(channels, eps));
+  conv2 = register_module("conv2", conv2d(channels, channels, 3));
+}
+
+torch::Tensor ResBlock2dImpl::forward(const torch::Tensor& x) {
+  auto h = conv1(torch::silu(norm1(x)));
+  h = conv2(torch::silu(norm2(h)));
+  return x + h;
+}
+
+CausalResBlock3dImpl::CausalResBlock3dImpl(int64_t channels, double eps) {
+  norm1 = register_module("norm1", ChannelNorm(channels, eps));
+  conv1 = register_module("conv1", nn::Conv3d(nn::Conv3dOptions(channels, channels, 3).padding({0, 1, 1})));
+  norm2 = register_module("norm2", ChannelNorm(channels, eps));
+  conv2 = register_module("conv2", nn::Conv3d(nn::Conv3dOptions(channels, channels, 3).padding({0, 1, 1})));
+}
+
+torch::Tensor CausalResBlock3dImpl::forward(const torch::Tensor& x) {
+  auto h = conv1(pad_front(torch::silu(norm1(x)), 2));
+  h = conv2(pad_front(torch::silu(norm2(h)), 2));
+  return x + h;
+}
+
+VideoVaeImpl::VideoVaeImpl(const VaeConfig& c) : config(c) {
+  const auto& ch = c.channels;
+  const int64_t levels = static_cast<int64_t>(ch.size()) - 1;
+  const int64_t deep = ch.back();
+  const int64_t r = c.temporal_downsample;
+
+  encoder_in = register_module("encoder_in", conv2d(3, ch[0], 3));
+  encoder_down = register_module("encoder_down", nn::ModuleList());
+  for (int64_t i = 0; i < levels; ++i) {
+    nn::Sequential level;
+    for (int j = 0; j < c.res_blocks; ++j) level->push_back(ResBlock2d(ch[i], c.eps));
+    level->push_back(conv2d(ch[i], ch[i + 1], 3, 2));
+    encoder_down->push_back(level);
+  }
+  encoder_mid = register_module("encoder_mid", nn::Sequential());
+  for (int j = 0; j < c.res_blocks; ++j) encoder_mid->push_back(ResBlock2d(deep, c.eps));
+  encoder_time = register_module("encoder_time", pointwise3d(deep * r, deep));
+  encoder_temporal = register_module("encoder_temporal", nn::Sequential());
+  for (int j = 0; j < c.temporal_res_blocks; ++j) encoder_temporal->push_back(CausalResBlock3d(deep, c.eps));
+  encoder_norm = register_module("encoder_norm", ChannelNorm(deep, c.eps));
+  encoder_out = register_module("encoder_out", pointwise3d(deep, 2 * c.latent_channels));
+
+  decoder_in = register_module("decoder_in", pointwise3d(c.latent_channels, deep));
+  decoder_temporal = register_module("decoder_temporal", nn::Sequential());
+  for (int j = 0; j < c.temporal_res_blocks; ++j) decoder_temporal->push_back(CausalResBlock3d(deep, c.eps));
+  decoder_time = register_module("decoder_time", pointwise3d(deep, deep * r));
+  decoder_mid = register_module("decoder_mid", nn::Sequential());
+  for (int j = 0; j < c.res_blocks; ++j) decoder_mid->push_back(ResBlock2d(deep, c.eps));
+  decoder_up = register_module("decoder_up", nn::ModuleList());
+  for (int64_t i = levels - 1; i >= 0; --i) {
+    nn::Sequential level;
+    level->push_back(nn::Upsample(nn::UpsampleOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest)));
+    level->push_back(conv2d(ch[i + 1], ch[i], 3));
+    for (int j = 0; j < c.res_blocks; ++j) level->push_back(ResBlock2d(ch[i], c.eps));
+    decoder_up->push_back(level);
+  }
+  decoder_norm = register_module("decoder_norm", ChannelNorm(ch[0], c.eps));
+  decoder_out = register_module("decoder_out", conv2d(ch[0], 3, 3));
+
+  latent_mean = register_buffer("latent_mean", torch::zeros({c.latent_channels}));
+  latent_std = register_buffer("latent_std", torch::ones({c.latent_channels}));
+}
+
+LatentDistribution VideoVaeImpl::encode(const torch::Tensor& frames) {
+  const int64_t batch = frames.size(0);
+  const int64_t r = config.temporal_downsample;
+  auto x = per_frame(frames.to(encoder_in->weight.scalar_type()), [&](torch::Tensor f) {
+    f = encoder_in(f);
+    for (const auto& level : *encoder_down) f = level->as<nn::Sequential>()->forward(f);
+    return encoder_mid->is_empty() ? f : encoder_mid->forward(f);
+  });
+  x = pad_front(x, r - 1);  // [B, C, r (1 + k), h, w]
+  const int64_t c = x.size(1), t = x.size(2) / r, h = x.size(3), w = x.size(4);
+  x = x.reshape({batch, c, t, r, h, w}).permute({0, 1, 3, 2, 4, 5}).reshape({batch, c * r, t, h, w});
+  x = encoder_time(x);
+  if (!encoder_temporal->is_empty()) x = encoder_temporal->forward(x);
+  const auto moments = encoder_out(torch::silu(encoder_norm(x))).chunk(2, 1);
+  return {moments[0], moments[1].clamp(-30.0, 20.0)};
+}
+
+torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z) {
+  const int64_t batch = z.size(0);
+  const int64_t r = config.temporal_downsample;
+  auto x = decoder_in(z.to(decoder_in->weight.scalar_type()));
+  if (!decoder_temporal->is_empty()) x = decoder_temporal->forward(x);
+  x = decoder_time(x);
+  const int64_t c = x.size(1) / r, t = x.size(2), h = x.size(3), w = x.size(4);
+  x = x.reshape({batch, c, r, t, h, w}).permute({0, 1, 3, 2, 4, 5}).reshape({batch, c, t * r, h, w});
+  x = x.narrow(2, r - 1, x.size(2) - (r - 1));  // drop the padding frames before the first one
+  return per_frame(x, [&](torch::Tensor f) {
+    if (!decoder_mid->is_empty()) f = decoder_mid->forward(f);
+    for (const auto& level : *decoder_up) f = level->as<nn::Sequential>()->forward(f);
+    return decoder_out(torch::silu(decoder_norm(f)));
+  });
+}
+
+torch::Tensor VideoVaeImpl::normalize(const torch::Tensor& z) const {
+  return (z - latent_mean.view({1, -1, 1, 1, 1})) / latent_std.view({1, -1, 1, 1, 1});
+}
+
+torch::Tensor VideoVaeImpl::denormalize(const torch::Tensor& z) const {
+  return z * latent_std.view({1, -1, 1, 1, 1}) + latent_mean.view({1, -1, 1, 1, 1});
+}
+
+}  // namespace kinema::model

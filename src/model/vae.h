@@ -1,0 +1,70 @@
+// The video autoencoder: RGB frames <-> spatiotemporal latents. Spatial work runs as conv2d with frames
+// folded into the batch (a Conv3d with a (1,3,3) kernel hits a slow path in libtorch's CPU kernels);
+// time is compressed by folding r frames into channels after padding the front with r - 1 copies of the
+// first frame, and mixed by causal 3x3x3 convolutions. So the first frame is encoded on its own and a
+// still image is a valid one-frame video, as in modern video VAEs; F = 1 + r k frames give 1 + k latents.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "model/config.h"
+#include "model/layers.h"
+
+namespace kinema::model {
+
+struct ResBlock2dImpl : torch::nn::Module {
+  ResBlock2dImpl(int64_t channels, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  ChannelNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+};
+TORCH_MODULE(ResBlock2d);
+
+// Residual block of two 3x3x3 convolutions that see only the current and two earlier frames.
+struct CausalResBlock3dImpl : torch::nn::Module {
+  CausalResBlock3dImpl(int64_t channels, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  ChannelNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::Conv3d conv1{nullptr}, conv2{nullptr};
+};
+TORCH_MODULE(CausalResBlock3d);
+
+struct LatentDistribution {
+  torch::Tensor mean;    // [B, C, T, h, w]
+  torch::Tensor logvar;  // same shape
+};
+
+struct VideoVaeImpl : torch::nn::Module {
+  explicit VideoVaeImpl(const VaeConfig& config);
+
+  // frames: [B, 3, F, H, W] in [-1, 1], F = 1 + r k. Returns the raw (unnormalised) latent distribution.
+  LatentDistribution encode(const torch::Tensor& frames);
+  // z: [B, C, T, h, w] raw latents -> [B, 3, 1 + r (T - 1), H, W], roughly in [-1, 1].
+  torch::Tensor decode(const torch::Tensor& z);
+
+  // The DiT works on latents normalised per channel with statistics measured on training data.
+  torch::Tensor normalize(const torch::Tensor& z) const;
+  torch::Tensor denormalize(const torch::Tensor& z) const;
+
+  VaeConfig config;
+  torch::nn::Conv2d encoder_in{nullptr};
+  torch::nn::ModuleList encoder_down{nullptr};  // per level: res blocks then a stride-2 conv
+  torch::nn::Sequential encoder_mid{nullptr};
+  torch::nn::Conv3d encoder_time{nullptr};
+  torch::nn::Sequential encoder_temporal{nullptr};
+  ChannelNorm encoder_norm{nullptr};
+  torch::nn::Conv3d encoder_out{nullptr};
+
+  torch::nn::Conv3d decoder_in{nullptr};
+  torch::nn::Sequential decoder_temporal{nullptr};
+  torch::nn::Conv3d decoder_time{nullptr};
+  torch::nn::Sequential decoder_mid{nullptr};
+  torch::nn::ModuleList decoder_up{nullptr};  // per level, coarse to fine: upsample conv then res blocks
+  ChannelNorm decoder_norm{nullptr};
+  torch::nn::Conv2d decoder_out{nullptr};
+
+  torch::Tensor latent_mean, latent_std;  // buffers, [C]
+};
+TORCH_MODULE(VideoVae);
+
+}  // namespace kinema::model

@@ -1,0 +1,327 @@
+// The Generator: prompt -> tokens -> text features -> noise -> sampler over the DiT -> latents -> video
+// decoder + audio decoder and vocoder -> Clip.
+#include "pipeline/generator.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "model/kinema_model.h"
+#include "model/model_io.h"
+#include "model/vocoder.h"
+#include "pipeline/model_folder.h"
+#include "sampling/sampler.h"
+#include "text/tokenizer.h"
+
+namespace kinema::pipeline {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+DeviceChoice parse_device(const std::string& name) {
+  if (name == "auto") return DeviceChoice::automatic;
+  if (name == "cpu") return DeviceChoice::cpu;
+  if (name == "cuda") return DeviceChoice::cuda;
+  fail(ErrorKind::invalid_input, "unknown device '" + name + "' (choose auto, cpu or cuda)");
+}
+
+namespace {
+
+torch::Device resolve_device(DeviceChoice choice) {
+  const bool cuda = torch::cuda::is_available();
+  if (choice == DeviceChoice::cuda && !cuda)
+    fail(ErrorKind::invalid_input, "--device cuda: this libtorch has no CUDA or no GPU is visible");
+  return (choice != DeviceChoice::cpu && cuda) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+// Text tokens for a batch of prompts, right-padded, with their mask.
+struct TokenBatch {
+  torch::Tensor ids;   // [B, L] int64
+  torch::Tensor mask;  // [B, L] bool
+};
+
+// Runs engine work, turning libtorch's exceptions into kinema::Error with a one-line message.
+template <typename Fn>
+auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    std::string message = e.what_without_backtrace();
+    if (message.find("can't allocate memory") != std::string::npos || message.find("out of memory") != std::string::npos)
+      fail(ErrorKind::internal, what + ": out of memory (" + message.substr(0, message.find('\n')) + ")");
+    fail(ErrorKind::internal, what + ": " + message.substr(0, message.find('\n')));
+  }
+}
+
+}  // namespace
+
+struct Generator::Impl {
+  ModelFolder folder;
+  torch::Device device{torch::kCPU};
+  torch::Dtype dtype = torch::kFloat;
+  text::Tokenizer tokenizer;
+  model::KinemaModel model{nullptr};
+  std::unique_ptr<model::MelVocoder> vocoder;
+
+  Impl(ModelFolder f, torch::Device d, text::Tokenizer t)
+      : folder(std::move(f)), device(d), tokenizer(std::move(t)) {}
+
+  const model::ModelConfig& config() const { return folder.config; }
+
+  std::vector<int> tokens_of(const std::string& prompt) const {
+    std::vector<int> ids = tokenizer.encode(prompt);
+    const int eos = tokenizer.eos_id();
+    const int max = config().text.max_tokens;
+    if (eos >= 0) {
+      if (static_cast<int>(ids.size()) >= max) ids.resize(max - 1);
+      ids.push_back(eos);
+    } else if (static_cast<int>(ids.size()) > max) {
+      ids.resize(max);
+    }
+    if (ids.empty()) ids.push_back(tokenizer.unk_id());  // an empty negative prompt still has one token
+    for (int id : ids)
+      if (id >= config().text.vocab_size)
+        fail(ErrorKind::model, folder.tokenizer.string() + " has more tokens than model.json's vocab_size");
+    return ids;
+  }
+
+  TokenBatch batch_of(const std::vector<std::string>& prompts) const {
+    std::vector<std::vector<int>> all;
+    size_t length = 1;
+    for (const auto& p : prompts) {
+      all.push_back(tokens_of(p));
+      length = std::max(length, all.back().size());
+    }
+    auto ids = torch::zeros({static_cast<int64_t>(all.size()), static_cast<int64_t>(length)}, torch::kLong);
+    auto mask = torch::zeros({static_cast<int64_t>(all.size()), static_cast<int64_t>(length)}, torch::kBool);
+    for (size_t b = 0; b < all.size(); ++b)
+      for (size_t i = 0; i < all[b].size(); ++i) {
+        ids[b][i] = all[b][i];
+        mask[b][i] = true;
+      }
+    return {ids.to(device), mask.to(device)};
+  }
+
+  // RGB24 frames [F, H, W, 3] -> [1, 3, F, H, W] in [-1, 1].
+  torch::Tensor frames_to_tensor(const media::Clip& clip, int count) const {
+    auto t = torch::from_blob(const_cast<uint8_t*>(clip.frames.data()), {count, clip.height, clip.width, 3}, torch::kByte);
+    return (t.permute({3, 0, 1, 2}).unsqueeze(0).to(torch::kFloat) / 127.5 - 1.0).to(device);
+  }
+};
+
+Generator::Generator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Generator::~Generator() = default;
+
+std::unique_ptr<Generator> Generator::open(const fs::path& model_dir, DeviceChoice choice) {
+  return guarded("loading " + model_dir.string(), [&] { return open_unguarded(model_dir, choice); });
+}
+
+std::unique_ptr<Generator> Generator::open_unguarded(const fs::path& model_dir, DeviceChoice choice) {
+  ModelFolder folder = ModelFolder::open(model_dir);
+  const torch::Device device = resolve_device(choice);
+  auto impl = std::make_unique<Impl>(std::move(folder), device, text::Tokenizer::load(model_dir / "tokenizer.model"));
+  impl->dtype = device.is_cuda() ? torch::kBFloat16 : torch::kFloat;
+  impl->model = model::load_model(model_dir, impl->config(), device, impl->dtype);
+  if (impl->config().has_audio())
+    impl->vocoder = std::make_unique<model::MelVocoder>(impl->config().audio, impl->config().clip.audio_sample_rate);
+  return std::unique_ptr<Generator>(new Generator(std::move(impl)));
+}
+
+const model::ModelConfig& Generator::config() const { return impl_->config(); }
+
+ModelSummary Generator::summary() const {
+  ModelSummary s;
+  s.name = config().name;
+  s.version = config().version;
+  s.dir = impl_->folder.dir;
+  s.device = impl_->device.is_cuda() ? "cuda:0 (bf16)" : "cpu (float32)";
+  s.parameters = model::parameter_counts(impl_->model);
+  s.tokenizer_vocab = impl_->tokenizer.vocab_size();
+  return s;
+}
+
+void Generator::validate(const GenerationRequest& r) const {
+  const auto& c = config();
+  if (r.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
+    fail(ErrorKind::invalid_input, "the prompt is empty");
+  if (!std::isfinite(r.seconds) || r.seconds < 0)
+    fail(ErrorKind::invalid_input, "--seconds must be a positive number");
+  const double max_seconds = static_cast<double>(c.clip.max_frames) / c.clip.fps;
+  if (r.seconds > 0 && c.frames_for_seconds(r.seconds) > c.clip.max_frames) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%s makes clips of at most %.2f s; %.2f s was asked for", c.name.c_str(),
+                  max_seconds, r.seconds);
+    fail(ErrorKind::invalid_input, text);
+  }
+  if (r.steps < 0 || r.steps > 1000) fail(ErrorKind::invalid_input, "--steps must be between 1 and 1000");
+  if (r.guidance > 100 || std::isnan(r.guidance)) fail(ErrorKind::invalid_input, "--guidance must be between 0 and 100");
+  if (r.shift > 100 || std::isnan(r.shift)) fail(ErrorKind::invalid_input, "--shift must be at most 100");
+  if (!r.solver.empty()) sampling::parse_solver(r.solver);
+  if (r.start_frames) {
+    const auto& s = *r.start_frames;
+    if (s.width != c.clip.width || s.height != c.clip.height)
+      fail(ErrorKind::invalid_input, "start frames are " + std::to_string(s.width) + "x" + std::to_string(s.height) +
+                                         "; the model makes " + std::to_string(c.clip.width) + "x" +
+                                         std::to_string(c.clip.height));
+    if (s.frame_count() < 1) fail(ErrorKind::invalid_input, "start frames: no frames given");
+  }
+}
+
+GenerationResult Generator::generate(const GenerationRequest& request, const ProgressCallback& progress,
+                                     const std::atomic<bool>* cancel) {
+  return guarded("generation", [&] { return generate_unguarded(request, progress, cancel); });
+}
+
+GenerationResult Generator::generate_unguarded(const GenerationRequest& request, const ProgressCallback& progress,
+                                               const std::atomic<bool>* cancel) {
+  validate(request);
+  const auto& c = config();
+  Impl& m = *impl_;
+  const auto started = Clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  const auto report = [&](const std::string& stage, int step, int steps, double eta) {
+    if (cancel && cancel->load()) fail(ErrorKind::cancelled, "generation cancelled");
+    if (progress) progress({stage, step, steps, elapsed(), eta});
+  };
+
+  GenerationResult result;
+  result.steps = request.steps > 0 ? request.steps : c.sampler.steps;
+  result.guidance = request.guidance >= 0 ? request.guidance : c.sampler.guidance;
+  result.shift = request.shift > 0 ? request.shift : c.sampler.shift;
+  result.solver = request.solver.empty() ? c.sampler.solver : request.solver;
+  result.seed = request.seed;
+  const auto solver = sampling::parse_solver(result.solver);
+  const bool cfg = result.guidance != 1.0;
+
+  c10::InferenceMode inference;
+  report("encoding prompt", 0, result.steps, -1);
+
+  // Text features: conditional first, then the negative prompt for classifier-free guidance.
+  std::vector<std::string> prompts{request.prompt};
+  if (cfg) prompts.push_back(request.negative_prompt);
+  const TokenBatch tokens = m.batch_of(prompts);
+  const auto context = m.model->text_encoder->forward(tokens.ids, tokens.mask);
+
+  // Shapes: video latents [1, C, T, h, w]; audio latents [1, Ca, Ta] on their own finer grid.
+  const int frames = request.seconds > 0 ? c.frames_for_seconds(request.seconds) : c.clip.frames;
+  const int64_t latent_t = c.latent_frames(frames);
+  const double clip_seconds = static_cast<double>(frames) / c.clip.fps;
+  const int64_t samples = c.has_audio() ? std::llround(clip_seconds * c.clip.audio_sample_rate) : 0;
+  int64_t audio_t = 0;
+  if (c.has_audio()) {
+    const int64_t mel_frames = (samples + c.audio.hop - 1) / c.audio.hop;
+    const int64_t per_token = int64_t{c.audio.downsample} * c.dit.audio_patch;
+    audio_t = (mel_frames + per_token - 1) / per_token * c.dit.audio_patch;
+  }
+
+  // Noise from a seeded CPU generator, so the result does not depend on the device's RNG.
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
+  const auto f32 = torch::TensorOptions().dtype(torch::kFloat);
+  sampling::State noise{torch::randn({1, c.vae.latent_channels, latent_t, c.latent_height(), c.latent_width()}, generator, f32)
+                            .to(m.device)};
+  if (c.has_audio()) noise.push_back(torch::randn({1, c.audio.latent_channels, audio_t}, generator, f32).to(m.device));
+
+  // Conditioning frames: encode the largest causal prefix (1 + r k frames) and hold those latents.
+  torch::Tensor held, condition_input;
+  int64_t held_t = 0;
+  if (request.start_frames) {
+    const auto& start = *request.start_frames;
+    const int r = c.vae.temporal_downsample;
+    held_t = std::min<int64_t>(1 + (start.frame_count() - 1) / r, latent_t);
+    result.held_frames = static_cast<int>(1 + r * (held_t - 1));
+    const auto pixels = m.frames_to_tensor(start, result.held_frames);
+    held = m.model->vae->normalize(m.model->vae->encode(pixels).mean).to(torch::kFloat);
+  }
+  if (c.dit.condition_channels > 0) {
+    // Wan-style condition channels: a mask of held latent frames plus their latents.
+    auto mask = torch::zeros({1, 1, latent_t, c.latent_height(), c.latent_width()}, f32.device(m.device));
+    auto latents = torch::zeros({1, c.vae.latent_channels, latent_t, c.latent_height(), c.latent_width()}, f32.device(m.device));
+    if (held.defined()) {
+      mask.narrow(2, 0, held_t).fill_(1.0);
+      latents.narrow(2, 0, held_t).copy_(held);
+    }
+    condition_input = torch::cat({mask, latents}, 1);
+  }
+  const torch::Tensor held_noise = held.defined() ? noise[0].narrow(2, 0, held_t).clone() : torch::Tensor();
+  const sampling::Constraint hold = held.defined() ? sampling::Constraint([&](sampling::State& x, double t) {
+    x[0].narrow(2, 0, held_t).copy_(held * (1.0 - t) + held_noise * t);
+  })
+                                                   : sampling::Constraint();
+
+  const auto zeros_like_guide = [&](int channels, const torch::Tensor& like) {
+    auto shape = like.sizes().vec();
+    shape[1] = channels;
+    return torch::zeros(shape, like.options());
+  };
+
+  const int batch = cfg ? 2 : 1;
+  const sampling::Velocity velocity = [&](const sampling::State& x, double t) {
+    model::DitInput in;
+    std::vector<torch::Tensor> video_parts{x[0]};
+    if (condition_input.defined()) video_parts.push_back(condition_input);
+    if (c.dit.guide_channels > 0) video_parts.push_back(zeros_like_guide(c.dit.guide_channels, x[0]));
+    in.video = torch::cat(video_parts, 1).expand({batch, -1, -1, -1, -1});
+    if (c.has_audio()) {
+      std::vector<torch::Tensor> audio_parts{x[1]};
+      if (c.dit.audio_guide_channels > 0) audio_parts.push_back(zeros_like_guide(c.dit.audio_guide_channels, x[1]));
+      in.audio = torch::cat(audio_parts, 1).expand({batch, -1, -1});
+    }
+    in.timestep = torch::full({batch}, t, f32.device(m.device));
+    in.context = context;
+    in.context_mask = tokens.mask;
+    const auto out = m.model->dit->forward(in);
+    sampling::State v{out.video.to(torch::kFloat)};
+    if (c.has_audio()) v.push_back(out.audio.to(torch::kFloat));
+    if (cfg)
+      for (auto& part : v) part = sampling::guided_velocity(part[0].unsqueeze(0), part[1].unsqueeze(0), result.guidance);
+    return v;
+  };
+
+  const auto denoise_started = Clock::now();
+  const auto timesteps = sampling::flow_timesteps(result.steps, result.shift);
+  const auto latents = sampling::sample(noise, timesteps, solver, velocity, hold, [&](int step, int steps) {
+    double eta = -1;
+    if (step > 0) {
+      const double per_step = std::chrono::duration<double>(Clock::now() - denoise_started).count() / step;
+      eta = per_step * (steps - step) + per_step;  // decoding costs about one step
+    }
+    report("denoising", step, steps, eta);
+    return true;
+  });
+
+  report("decoding video", result.steps, result.steps, -1);
+  auto video = m.model->vae->decode(m.model->vae->denormalize(latents[0].to(m.dtype)));  // [1, 3, F, H, W]
+  video = ((video.to(torch::kFloat).clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch::kByte);
+  video = video.squeeze(0).permute({1, 2, 3, 0}).contiguous().cpu();  // [F, H, W, 3]
+  if (video.size(0) != frames) fail(ErrorKind::internal, "decoder made " + std::to_string(video.size(0)) + " frames");
+
+  media::Clip& clip = result.clip;
+  clip.width = c.clip.width;
+  clip.height = c.clip.height;
+  clip.fps = c.clip.fps;
+  clip.frames.assign(video.data_ptr<uint8_t>(), video.data_ptr<uint8_t>() + video.numel());
+  if (held.defined()) {  // the held frames are the caller's own pixels, not their reconstruction
+    const auto& start = *request.start_frames;
+    std::copy_n(start.frames.begin(), clip.frame_bytes() * result.held_frames, clip.frames.begin());
+  }
+
+  if (c.has_audio()) {
+    report("decoding audio", result.steps, result.steps, -1);
+    const auto mel = m.model->audio_vae->decode(m.model->audio_vae->denormalize(latents[1].to(m.dtype)));
+    const auto wave = m.vocoder->synthesize(mel.to(torch::kFloat), samples, generator).clamp(-1.0, 1.0).cpu().contiguous();
+    clip.sample_rate = c.clip.audio_sample_rate;
+    clip.channels = 1;
+    clip.audio.assign(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
+  }
+  result.wall_seconds = elapsed();
+  logger("engine")->info("generated {} frames in {:.2f} s ({} steps, {}, guidance {})", frames, result.wall_seconds,
+                         result.steps, result.solver, result.guidance);
+  return result;
+}
+
+}  // namespace kinema::pipeline

@@ -1,0 +1,91 @@
+// The engine's one door for front ends: a model folder in, a Clip (frames + sound) out, with progress and
+// cancel. Torch-free, so the studio and the CLI include it without libtorch's headers.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "media/clip.h"
+#include "model/config.h"
+#include "pipeline/device.h"
+
+namespace kinema::pipeline {
+
+struct GenerationRequest {
+  std::string prompt;
+  std::string negative_prompt;
+  double seconds = 0.0;   // 0: the model's default length; rounded to the nearest length the model makes
+  int steps = 0;          // 0: the model's default
+  double guidance = -1;   // < 0: the model's default; 1 = no classifier-free guidance (one pass per step)
+  double shift = 0.0;     // <= 0: the model's default timestep shift
+  std::string solver;     // empty: the model's default; euler, heun or unipc
+  uint64_t seed = 0;
+  // Frames the clip must start with (e.g. the end of the previous shot, or one still image): they are
+  // encoded and held fixed while the rest is denoised. Same size as the model's clips.
+  std::optional<media::Clip> start_frames;
+};
+
+struct GenerationProgress {
+  std::string stage;  // "encoding prompt", "denoising", "decoding video", "decoding audio"
+  int step = 0;       // denoising step done (0..steps)
+  int steps = 0;
+  double elapsed_seconds = 0.0;
+  double eta_seconds = -1.0;  // < 0 while unknown
+};
+
+using ProgressCallback = std::function<void(const GenerationProgress&)>;
+
+struct GenerationResult {
+  media::Clip clip;
+  double wall_seconds = 0.0;
+  int steps = 0;
+  double guidance = 0.0;
+  double shift = 0.0;
+  std::string solver;
+  uint64_t seed = 0;
+  int held_frames = 0;  // video frames taken from start_frames
+};
+
+struct ModelSummary {
+  std::string name, version;
+  std::filesystem::path dir;
+  std::string device;  // "cpu" or "cuda:0 (bf16)"
+  std::vector<std::pair<std::string, int64_t>> parameters;  // per component
+  int tokenizer_vocab = 0;
+};
+
+class Generator {
+ public:
+  // Loads the model folder onto the device; errors (kinema::Error) name the file and what is wrong.
+  static std::unique_ptr<Generator> open(const std::filesystem::path& model_dir,
+                                         DeviceChoice device = DeviceChoice::automatic);
+  ~Generator();
+
+  const model::ModelConfig& config() const;
+  ModelSummary summary() const;
+
+  // Checks a request without running it (empty prompt, length the model cannot make, bad settings).
+  void validate(const GenerationRequest& request) const;
+
+  // Generates one clip. Progress is reported at each stage and after every denoising step; setting
+  // *cancel to true stops at the next step with kinema::Error (cancelled). Same request, same device:
+  // the same clip, bit for bit, on the CPU.
+  GenerationResult generate(const GenerationRequest& request, const ProgressCallback& progress = {},
+                            const std::atomic<bool>* cancel = nullptr);
+
+ private:
+  struct Impl;
+  static std::unique_ptr<Generator> open_unguarded(const std::filesystem::path& model_dir, DeviceChoice device);
+  GenerationResult generate_unguarded(const GenerationRequest& request, const ProgressCallback& progress,
+                                      const std::atomic<bool>* cancel);
+  explicit Generator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kinema::pipeline

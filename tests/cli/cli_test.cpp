@@ -1,0 +1,163 @@
+// End-to-end tests of `kinema generate` and `kinema info` on the fixture model, run as a subprocess.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "support/ffmpeg_tools.h"
+#include "support/fixture_model.h"
+#include "support/temp_dir.h"
+
+namespace kinema {
+namespace {
+
+namespace fs = std::filesystem;
+using media::testing::ffprobe;
+using media::testing::ffprobe_stream;
+using media::testing::shell_quote;
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs build/kinema with arguments; captures stdout and stderr.
+Outcome kinema(const std::string& arguments, const fs::path& scratch, const std::string& env = "") {
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const std::string command = env + " " + shell_quote(KINEMA_CLI_PATH) + " " + arguments + " >" +
+                              shell_quote(out.string()) + " 2>" + shell_quote(err.string());
+  Outcome run;
+  const int raw = std::system(command.c_str());
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string{std::istreambuf_iterator<char>(in), {}};
+  };
+  run.out = slurp(out);
+  run.err = slurp(err);
+  return run;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    testing::make_fixture_model(dir_->path() / "model");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static fs::path model() { return dir_->path() / "model"; }
+  static std::string generate(const std::string& extra, const fs::path& out) {
+    return "generate --model " + shell_quote(model()) + " --prompt 'a red ball bounces' --seed 3 " + extra +
+           " --out " + shell_quote(out.string());
+  }
+  static inline testing::TempDir* dir_ = nullptr;
+};
+
+TEST_F(Cli, GenerateWritesAnMp4WithPictureAndSoundOfEqualLength) {
+  testing::TempDir scratch;
+  const fs::path out = scratch / "clip.mp4";
+  const Outcome run = kinema(generate("--seconds 2 --steps 3 --solver heun", out), scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("real-time factor"), std::string::npos) << run.out;
+  const Json probe = ffprobe(out);
+  const Json video = ffprobe_stream(probe, "video"), audio = ffprobe_stream(probe, "audio");
+  EXPECT_EQ(video.at("codec_name"), "h264");
+  EXPECT_EQ(audio.at("codec_name"), "aac");
+  EXPECT_EQ(video.at("nb_read_frames"), "17");
+  EXPECT_EQ(video.at("r_frame_rate"), "8/1");
+  const double video_seconds = std::stod(video.at("duration").get<std::string>());
+  const double audio_seconds = std::stod(audio.at("duration").get<std::string>());
+  EXPECT_NEAR(video_seconds, 17.0 / 8, 0.125);
+  EXPECT_NEAR(audio_seconds, video_seconds, 1024.0 / 48000 + 1e-3);
+  EXPECT_NE(probe.at("format").at("tags").at("title").get<std::string>().find("a red ball bounces"), std::string::npos);
+}
+
+TEST_F(Cli, InfoPrintsConfigParametersAndVocabulary) {
+  testing::TempDir scratch;
+  const Outcome run = kinema("info --model " + shell_quote(model()), scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  for (const char* text : {"model       fixture", "vocabulary", "dit", "text_encoder", "total", "\"patch\""})
+    EXPECT_NE(run.out.find(text), std::string::npos) << text << "\n" << run.out;
+}
+
+TEST_F(Cli, NoSuchModelIsOneClearLine) {
+  testing::TempDir scratch;
+  const Outcome run = kinema("generate --model /nonexistent/model --prompt x --out " + shell_quote(scratch / "a.mp4"),
+                         scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_EQ(run.err, "kinema generate: no model folder at /nonexistent/model\n");
+  EXPECT_FALSE(fs::exists(scratch / "a.mp4"));
+}
+
+TEST_F(Cli, NoInstalledModelSaysWhatToDo) {
+  testing::TempDir scratch;
+  const Outcome run = kinema("generate --prompt x --out " + shell_quote(scratch / "a.mp4"), scratch.path(),
+                         "KINEMA_MODEL=" + shell_quote(scratch / "none"));
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("no model folder at"), std::string::npos) << run.err;
+}
+
+TEST_F(Cli, MalformedWeightsAreNamed) {
+  testing::TempDir scratch;
+  fs::copy(model(), scratch / "broken", fs::copy_options::recursive);
+  fs::path shard;
+  for (const auto& entry : fs::directory_iterator(scratch / "broken"))
+    if (entry.path().filename().string().rfind("model-00001-of-", 0) == 0) shard = entry.path();
+  ASSERT_FALSE(shard.empty()) << "the fixture should have several shards";
+  fs::resize_file(shard, fs::file_size(shard) - 100);
+  const Outcome run = kinema("generate --model " + shell_quote(scratch / "broken") + " --prompt x --out " +
+                             shell_quote(scratch / "a.mp4"),
+                         scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find(shard.filename().string()), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("past the end"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(scratch / "a.mp4"));
+}
+
+TEST_F(Cli, EmptyPromptIsAUsageError) {
+  testing::TempDir scratch;
+  const Outcome run = kinema("generate --model " + shell_quote(model()) + " --prompt '  ' --out " +
+                             shell_quote(scratch / "a.mp4"),
+                         scratch.path());
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(run.err, "kinema generate: the prompt is empty\n");
+}
+
+TEST_F(Cli, LengthTheModelCannotMakeIsRefusedBeforeWork) {
+  testing::TempDir scratch;
+  const Outcome run = kinema(generate("--seconds 30", scratch / "a.mp4"), scratch.path());
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.err.find("makes clips of at most 2.12 s; 30.00 s was asked for"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(scratch / "a.mp4"));
+}
+
+TEST_F(Cli, UnwritableOutputFailsBeforeWorkAndWritesNothing) {
+  testing::TempDir scratch;
+  Outcome run = kinema(generate("", "/nonexistent/dir/a.mp4"), scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("cannot write /nonexistent/dir/a.mp4"), std::string::npos) << run.err;
+  fs::create_directories(scratch / "locked");
+  ::chmod((scratch / "locked").c_str(), 0555);
+  if (::access((scratch / "locked").c_str(), W_OK) != 0) {  // root can write anywhere; skip the check then
+    run = kinema(generate("", scratch / "locked" / "a.mp4"), scratch.path());
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find("not writable"), std::string::npos) << run.err;
+  }
+  run = kinema(generate("", scratch.path()), scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("it is a folder"), std::string::npos) << run.err;
+}
+
+TEST_F(Cli, BadFlagsAreUsageErrors) {
+  testing::TempDir scratch;
+  EXPECT_EQ(kinema(generate("--steps many", scratch / "a.mp4"), scratch.path()).status, 2);
+  EXPECT_EQ(kinema(generate("--solver dpm", scratch / "a.mp4"), scratch.path()).status, 2);
+  EXPECT_EQ(kinema(generate("--frobnicate 1", scratch / "a.mp4"), scratch.path()).status, 2);
+  EXPECT_EQ(kinema("generate --prompt x", scratch.path()).status, 2);  // no --out
+  EXPECT_EQ(kinema("bogus", scratch.path()).status, 2);
+  EXPECT_FALSE(fs::exists(scratch / "a.mp4"));
+}
+
+}  // namespace
+}  // namespace kinema

@@ -1,0 +1,86 @@
+// Tests for the diffusion transformer: shapes, Wan2.1-compatible tensor names, and joint audio tokens.
+#include "model/dit.h"
+
+#include <gtest/gtest.h>
+
+#include "model/kinema_model.h"
+#include "model/weights.h"
+#include "support/fixture_model.h"
+
+namespace kinema::model {
+namespace {
+
+DitInput input_for(const ModelConfig& c, int64_t batch, int64_t latent_t, int64_t audio_t) {
+  DitInput in;
+  in.video = torch::randn({batch, c.dit.latent_channels, latent_t, 8, 8});
+  in.timestep = torch::full({batch}, 0.5);
+  in.context = torch::randn({batch, 5, c.dit.text_dim});
+  in.context_mask = torch::ones({batch, 5}, torch::kBool);
+  if (audio_t > 0) in.audio = torch::randn({batch, c.dit.audio_channels, audio_t});
+  return in;
+}
+
+TEST(Dit, PredictsVelocitiesShapedLikeItsInputs) {
+  torch::manual_seed(0);
+  const auto c = testing::fixture_config();
+  Dit dit(c.dit, 0.5);
+  const auto out = dit->forward(input_for(c, 2, 3, 12));
+  EXPECT_EQ(out.video.sizes().vec(), (std::vector<int64_t>{2, 4, 3, 8, 8}));
+  EXPECT_EQ(out.audio.sizes().vec(), (std::vector<int64_t>{2, 4, 12}));
+}
+
+TEST(Dit, HasWanTensorNames) {
+  const auto c = testing::fixture_config();
+  Dit dit(c.dit, 0.5);
+  const auto state = state_of(*dit);
+  for (const char* name :
+       {"patch_embedding.weight", "patch_embedding.bias", "text_embedding.0.weight", "text_embedding.2.weight",
+        "time_embedding.0.weight", "time_embedding.2.weight", "time_projection.1.weight", "blocks.0.modulation",
+        "blocks.0.norm3.weight", "blocks.0.self_attn.q.weight", "blocks.0.self_attn.norm_q.weight",
+        "blocks.0.self_attn.norm_k.weight", "blocks.1.cross_attn.o.bias", "blocks.1.cross_attn.norm_k.weight",
+        "blocks.1.ffn.0.weight", "blocks.1.ffn.2.bias", "head.head.weight", "head.modulation"})
+    EXPECT_TRUE(state.count(name)) << name;
+  EXPECT_EQ(state.at("blocks.0.modulation").sizes().vec(), (std::vector<int64_t>{1, 6, 32}));
+  EXPECT_EQ(state.at("head.modulation").sizes().vec(), (std::vector<int64_t>{1, 2, 32}));
+  EXPECT_EQ(state.at("patch_embedding.weight").sizes().vec(), (std::vector<int64_t>{32, 4, 1, 2, 2}));
+}
+
+TEST(Dit, OptionalPartsFollowTheConfig) {
+  auto c = testing::fixture_config({.audio = false});
+  c.dit.qk_norm = false;
+  c.dit.cross_attn_norm = false;
+  Dit dit(c.dit, 0.0);
+  const auto state = state_of(*dit);
+  EXPECT_FALSE(state.count("blocks.0.self_attn.norm_q.weight"));
+  EXPECT_FALSE(state.count("blocks.0.norm3.weight"));
+  EXPECT_FALSE(state.count("audio_embedding.weight"));
+  const auto out = dit->forward(input_for(c, 1, 2, 0));
+  EXPECT_FALSE(out.audio.defined());
+}
+
+TEST(Dit, AudioTokensAttendToTheVideo) {
+  // Joint denoising: changing only the video input changes the predicted audio velocity.
+  torch::manual_seed(0);
+  const auto c = testing::fixture_config();
+  Dit dit(c.dit, 0.5);
+  torch::NoGradGuard no_grad;
+  auto in = input_for(c, 1, 3, 12);
+  const auto a = dit->forward(in).audio;
+  in.video = torch::randn_like(in.video);
+  EXPECT_FALSE(torch::allclose(a, dit->forward(in).audio));
+}
+
+TEST(Dit, PaddedTextTokensAreIgnored) {
+  torch::manual_seed(0);
+  const auto c = testing::fixture_config();
+  Dit dit(c.dit, 0.5);
+  torch::NoGradGuard no_grad;
+  auto in = input_for(c, 1, 3, 12);
+  in.context_mask = torch::tensor({{true, true, true, false, false}});
+  const auto a = dit->forward(in).video;
+  in.context.narrow(1, 3, 2).normal_();  // change only the padding
+  EXPECT_TRUE(torch::allclose(a, dit->forward(in).video, 1e-5, 1e-5));
+}
+
+}  // namespace
+}  // namespace kinema::model

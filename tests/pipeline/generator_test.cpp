@@ -1,0 +1,172 @@
+// Tests for the Generator on the fixture model: determinism, lengths, conditioning frames, bad input,
+// and model folders that do not match their config.
+#include "pipeline/generator.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "core/safetensors.h"
+#include "support/fixture_model.h"
+#include "support/error_of.h"
+#include "support/temp_dir.h"
+
+namespace kinema::pipeline {
+namespace {
+
+using testing::error_of;
+
+namespace fs = std::filesystem;
+
+class GeneratorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    testing::make_fixture_model(dir_->path() / "model");
+    generator_ = Generator::open(dir_->path() / "model", DeviceChoice::cpu).release();
+  }
+  static void TearDownTestSuite() {
+    delete generator_;
+    delete dir_;
+  }
+  static GenerationRequest request(uint64_t seed) {
+    GenerationRequest r;
+    r.prompt = "a red ball bounces on a metal floor";
+    r.negative_prompt = "blurry";
+    r.seed = seed;
+    return r;
+  }
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline Generator* generator_ = nullptr;
+};
+
+TEST_F(GeneratorTest, MakesTheModelsClipFormatWithSoundAsLongAsThePicture) {
+  const auto result = generator_->generate(request(1));
+  const auto& clip = result.clip;
+  EXPECT_EQ(clip.width, 32);
+  EXPECT_EQ(clip.height, 32);
+  EXPECT_EQ(clip.fps, 8);
+  EXPECT_EQ(clip.frame_count(), 9);
+  EXPECT_EQ(clip.sample_rate, 8000);
+  EXPECT_EQ(clip.audio_samples(), 9000);  // 9 frames at 8 fps = 1.125 s
+  EXPECT_GT(result.wall_seconds, 0.0);
+}
+
+TEST_F(GeneratorTest, SameSeedGivesABitIdenticalClip) {
+  for (const char* solver : {"euler", "heun", "unipc"}) {
+    auto r = request(7);
+    r.solver = solver;
+    const auto a = generator_->generate(r).clip, b = generator_->generate(r).clip;
+    EXPECT_EQ(a.frames, b.frames) << solver;
+    EXPECT_EQ(a.audio, b.audio) << solver;
+  }
+}
+
+TEST_F(GeneratorTest, DifferentSeedsGiveDifferentClips) {
+  const auto a = generator_->generate(request(7)).clip, b = generator_->generate(request(8)).clip;
+  EXPECT_NE(a.frames, b.frames);
+  EXPECT_NE(a.audio, b.audio);
+}
+
+TEST_F(GeneratorTest, SecondsRoundToTheNearestLengthTheModelMakes) {
+  auto r = request(1);
+  r.seconds = 2.0;  // 16 frames asked; the causal VAE makes 1 + 4k: 17
+  EXPECT_EQ(generator_->generate(r).clip.frame_count(), 17);
+  r.seconds = 0.3;
+  EXPECT_EQ(generator_->generate(r).clip.frame_count(), 1);
+}
+
+TEST_F(GeneratorTest, ReportsEveryStepAndCancels) {
+  std::vector<int> steps;
+  auto r = request(1);
+  r.steps = 3;
+  generator_->generate(r, [&](const GenerationProgress& p) {
+    if (p.stage == "denoising") steps.push_back(p.step);
+  });
+  EXPECT_EQ(steps, (std::vector<int>{0, 1, 2, 3}));
+
+  std::atomic<bool> cancel{false};
+  int seen = 0;
+  try {
+    generator_->generate(r, [&](const GenerationProgress& p) {
+      if (p.stage == "denoising" && p.step == 1) cancel = true;
+      ++seen;
+    }, &cancel);
+    FAIL() << "expected cancellation";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::cancelled);
+  }
+}
+
+TEST_F(GeneratorTest, StartFramesAreHeldAndShapeWhatFollows) {
+  auto first = generator_->generate(request(3)).clip;
+  auto r = request(4);
+  r.start_frames = first;  // 9 frames: all of them can be held
+  r.start_frames->frames.resize(first.frame_bytes() * 5);
+  const auto held = generator_->generate(r);
+  EXPECT_EQ(held.held_frames, 5);
+  EXPECT_TRUE(std::equal(first.frames.begin(), first.frames.begin() + first.frame_bytes() * 5, held.clip.frames.begin()));
+
+  auto other = r;
+  for (auto& byte : other.start_frames->frames) byte = static_cast<uint8_t>(255 - byte);
+  const auto changed = generator_->generate(other);
+  const size_t tail = first.frame_bytes() * 5;
+  EXPECT_FALSE(std::equal(held.clip.frames.begin() + tail, held.clip.frames.end(), changed.clip.frames.begin() + tail));
+}
+
+TEST_F(GeneratorTest, RejectsRequestsItCannotMake) {
+  auto r = request(1);
+  r.prompt = "   ";
+  EXPECT_NE(error_of([&] { generator_->generate(r); }).find("prompt is empty"), std::string::npos);
+  r = request(1);
+  r.seconds = 60;
+  EXPECT_NE(error_of([&] { generator_->generate(r); }).find("at most 2.12 s"), std::string::npos);
+  r = request(1);
+  r.solver = "ddim";
+  EXPECT_NE(error_of([&] { generator_->generate(r); }).find("unknown solver"), std::string::npos);
+  r = request(1);
+  media::Clip wrong;
+  wrong.width = wrong.height = 16;
+  wrong.fps = 8;
+  wrong.frames.resize(16 * 16 * 3);
+  r.start_frames = wrong;
+  EXPECT_NE(error_of([&] { generator_->generate(r); }).find("start frames are 16x16"), std::string::npos);
+}
+
+TEST(ModelFolder, MissingTensorIsNamed) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.max_shard_bytes = 1 << 30});
+  const auto checkpoint = safetensors::Checkpoint::open(dir / "m");
+  std::vector<safetensors::TensorView> keep;
+  for (const auto& name : checkpoint.names())
+    if (name != "dit.head.modulation") {
+      const auto& info = checkpoint.info(name);
+      keep.push_back({name, info.dtype, info.shape, checkpoint.bytes(name)});
+    }
+  safetensors::write(dir / "model.safetensors", keep);
+  fs::rename(dir / "model.safetensors", dir / "m" / "model.safetensors");
+  const std::string e = error_of([&] { Generator::open(dir / "m", DeviceChoice::cpu); });
+  EXPECT_NE(e.find("missing: dit.head.modulation"), std::string::npos) << e;
+}
+
+TEST(ModelFolder, ShapeMismatchAndLeftoverTensorsAreNamed) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m");
+  Json config = read_json_file(dir / "m" / "model.json");
+  config["dit"]["depth"] = 1;      // blocks.1.* are now left over
+  config["dit"]["ffn_dim"] = 48;   // ffn weights now have the wrong shape
+  write_json_file(dir / "m" / "model.json", config);
+  const std::string e = error_of([&] { Generator::open(dir / "m", DeviceChoice::cpu); });
+  EXPECT_NE(e.find("wrong shape: dit.blocks.0.ffn.0.bias [64] (model.json needs [48])"), std::string::npos) << e;
+  EXPECT_NE(e.find("not used by model.json: dit.blocks.1."), std::string::npos) << e;
+}
+
+TEST(ModelFolder, MissingFolderOrFilesAreNamed) {
+  testing::TempDir dir;
+  EXPECT_NE(error_of([&] { Generator::open(dir / "nothing"); }).find("no model folder at"), std::string::npos);
+  fs::create_directories(dir / "empty");
+  EXPECT_NE(error_of([&] { Generator::open(dir / "empty"); }).find("no model.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kinema::pipeline
