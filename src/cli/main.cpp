@@ -22,6 +22,8 @@ commands:
            make a clip with sound from a prompt
   info [--model DIR]
            print a model's config, parameter counts and vocabulary
+  bench [--model DIR] [--seconds S] [--steps N] [--repeat R] [--device auto|cpu|cuda]
+           time generation (default and half steps): wall time, real-time factor, stages, peak memory
 
   --verbose before the command logs what the engine does; KINEMA_MODEL names the default model folder.
 )";
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
       {"generate", kinema::cli::run_generate},
       {"info", kinema::cli::run_info},
+      {"bench", kinema::cli::run_bench},
   };
   const auto command = commands.find(args[0]);
   if (command == commands.end()) {

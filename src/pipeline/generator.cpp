@@ -21,13 +21,6 @@ namespace kinema::pipeline {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-DeviceChoice parse_device(const std::string& name) {
-  if (name == "auto") return DeviceChoice::automatic;
-  if (name == "cpu") return DeviceChoice::cpu;
-  if (name == "cuda") return DeviceChoice::cuda;
-  fail(ErrorKind::invalid_input, "unknown device '" + name + "' (choose auto, cpu or cuda)");
-}
-
 namespace {
 
 torch::Device resolve_device(DeviceChoice choice) {
@@ -123,6 +116,7 @@ std::unique_ptr<Generator> Generator::open(const fs::path& model_dir, DeviceChoi
 
 std::unique_ptr<Generator> Generator::open_unguarded(const fs::path& model_dir, DeviceChoice choice) {
   ModelFolder folder = ModelFolder::open(model_dir);
+  configure_cpu_threads();
   const torch::Device device = resolve_device(choice);
   auto impl = std::make_unique<Impl>(std::move(folder), device, text::Tokenizer::load(model_dir / "tokenizer.model"));
   impl->dtype = device.is_cuda() ? torch::kBFloat16 : torch::kFloat;
@@ -144,6 +138,8 @@ ModelSummary Generator::summary() const {
   s.tokenizer_vocab = impl_->tokenizer.vocab_size();
   return s;
 }
+
+int Generator::threads() const { return torch::get_num_threads(); }
 
 void Generator::validate(const GenerationRequest& r) const {
   const auto& c = config();

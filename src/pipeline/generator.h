@@ -69,6 +69,7 @@ class Generator {
 
   const model::ModelConfig& config() const;
   ModelSummary summary() const;
+  int threads() const;  // CPU threads libtorch uses
 
   // Checks a request without running it (empty prompt, length the model cannot make, bad settings).
   void validate(const GenerationRequest& request) const;
