@@ -42,14 +42,58 @@ std::map<std::string, torch::Tensor> state_of(const torch::nn::Module& module) {
   return state;
 }
 
-torch::Tensor read_tensor(const st::Checkpoint& checkpoint, const std::string& name) {
+namespace {
+
+st::DType storage_dtype(torch::Dtype d) {
+  switch (d) {
+    case torch::kDouble: return st::DType::F64;
+    case torch::kFloat: return st::DType::F32;
+    case torch::kHalf: return st::DType::F16;
+    case torch::kBFloat16: return st::DType::BF16;
+    case torch::kLong: return st::DType::I64;
+    case torch::kInt: return st::DType::I32;
+    case torch::kShort: return st::DType::I16;
+    case torch::kChar: return st::DType::I8;
+    case torch::kByte: return st::DType::U8;
+    case torch::kBool: return st::DType::BOOL;
+    default: fail(ErrorKind::internal, "cannot store tensors of this dtype in safetensors");
+  }
+}
+
+torch::Tensor read_native(const st::Checkpoint& checkpoint, const std::string& name) {
   const st::TensorInfo& info = checkpoint.info(name);
   const auto bytes = checkpoint.bytes(name);
   auto t = torch::empty(info.shape, torch::TensorOptions().dtype(torch_dtype(info.dtype)));
   if (static_cast<size_t>(t.nbytes()) != bytes.size())
     fail(ErrorKind::internal, "tensor '" + name + "': size mismatch after the header check");
   std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
-  return t.to(torch::kFloat);
+  return t;
+}
+
+}  // namespace
+
+torch::Tensor read_tensor(const st::Checkpoint& checkpoint, const std::string& name) {
+  return read_native(checkpoint, name).to(torch::kFloat);
+}
+
+void write_tensors(const std::filesystem::path& path, const std::map<std::string, torch::Tensor>& tensors,
+                   const std::map<std::string, std::string>& metadata) {
+  std::vector<torch::Tensor> keep;
+  std::vector<st::TensorView> views;
+  for (const auto& [name, tensor] : tensors) {
+    keep.push_back(tensor.detach().cpu().contiguous());
+    const auto& t = keep.back();
+    views.push_back({name, storage_dtype(t.scalar_type()), t.sizes().vec(),
+                     {static_cast<const std::byte*>(t.data_ptr()), static_cast<size_t>(t.nbytes())}});
+  }
+  st::write(path, views, metadata);
+}
+
+std::map<std::string, torch::Tensor> read_tensors(const std::filesystem::path& path) {
+  const auto checkpoint = st::Checkpoint::open(path);
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& name : checkpoint.names()) out[name] = read_native(checkpoint, name);
+  return out;
 }
 
 void load_weights(torch::nn::Module& module, const st::Checkpoint& checkpoint) {

@@ -24,6 +24,11 @@ void save_weights(const torch::nn::Module& module, const std::filesystem::path& 
                   safetensors::DType storage, uint64_t max_shard_bytes,
                   const std::map<std::string, std::string>& metadata = {});
 
+// Any named tensors to one .safetensors file (kept in their own dtype: F32, F64, I64, U8, ...), and back.
+void write_tensors(const std::filesystem::path& path, const std::map<std::string, torch::Tensor>& tensors,
+                   const std::map<std::string, std::string>& metadata = {});
+std::map<std::string, torch::Tensor> read_tensors(const std::filesystem::path& path);
+
 // All parameters and buffers by name (the names a checkpoint must hold).
 std::map<std::string, torch::Tensor> state_of(const torch::nn::Module& module);
 

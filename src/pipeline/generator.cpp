@@ -10,11 +10,13 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "model/guidance.h"
 #include "model/kinema_model.h"
 #include "model/model_io.h"
 #include "model/vocoder.h"
 #include "pipeline/model_folder.h"
 #include "sampling/sampler.h"
+#include "text/text_encoder.h"
 #include "text/tokenizer.h"
 
 namespace kinema::pipeline {
@@ -30,12 +32,6 @@ torch::Device resolve_device(DeviceChoice choice) {
   return (choice != DeviceChoice::cpu && cuda) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
 }
 
-// Text tokens for a batch of prompts, right-padded, with their mask.
-struct TokenBatch {
-  torch::Tensor ids;   // [B, L] int64
-  torch::Tensor mask;  // [B, L] bool
-};
-
 // Runs engine work, turning libtorch's exceptions into kinema::Error with a one-line message.
 template <typename Fn>
 auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
@@ -44,10 +40,11 @@ auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
-    std::string message = e.what_without_backtrace();
+    const std::string message = e.what_without_backtrace();
+    const std::string first_line = message.substr(0, message.find('\n'));
     if (message.find("can't allocate memory") != std::string::npos || message.find("out of memory") != std::string::npos)
-      fail(ErrorKind::internal, what + ": out of memory (" + message.substr(0, message.find('\n')) + ")");
-    fail(ErrorKind::internal, what + ": " + message.substr(0, message.find('\n')));
+      fail(ErrorKind::internal, what + ": out of memory (" + first_line + ")");
+    fail(ErrorKind::internal, what + ": " + first_line);
   }
 }
 
@@ -65,40 +62,6 @@ struct Generator::Impl {
       : folder(std::move(f)), device(d), tokenizer(std::move(t)) {}
 
   const model::ModelConfig& config() const { return folder.config; }
-
-  std::vector<int> tokens_of(const std::string& prompt) const {
-    std::vector<int> ids = tokenizer.encode(prompt);
-    const int eos = tokenizer.eos_id();
-    const int max = config().text.max_tokens;
-    if (eos >= 0) {
-      if (static_cast<int>(ids.size()) >= max) ids.resize(max - 1);
-      ids.push_back(eos);
-    } else if (static_cast<int>(ids.size()) > max) {
-      ids.resize(max);
-    }
-    if (ids.empty()) ids.push_back(tokenizer.unk_id());  // an empty negative prompt still has one token
-    for (int id : ids)
-      if (id >= config().text.vocab_size)
-        fail(ErrorKind::model, folder.tokenizer.string() + " has more tokens than model.json's vocab_size");
-    return ids;
-  }
-
-  TokenBatch batch_of(const std::vector<std::string>& prompts) const {
-    std::vector<std::vector<int>> all;
-    size_t length = 1;
-    for (const auto& p : prompts) {
-      all.push_back(tokens_of(p));
-      length = std::max(length, all.back().size());
-    }
-    auto ids = torch::zeros({static_cast<int64_t>(all.size()), static_cast<int64_t>(length)}, torch::kLong);
-    auto mask = torch::zeros({static_cast<int64_t>(all.size()), static_cast<int64_t>(length)}, torch::kBool);
-    for (size_t b = 0; b < all.size(); ++b)
-      for (size_t i = 0; i < all[b].size(); ++i) {
-        ids[b][i] = all[b][i];
-        mask[b][i] = true;
-      }
-    return {ids.to(device), mask.to(device)};
-  }
 
   // RGB24 frames [F, H, W, 3] -> [1, 3, F, H, W] in [-1, 1].
   torch::Tensor frames_to_tensor(const media::Clip& clip, int count) const {
@@ -200,7 +163,8 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   // Text features: conditional first, then the negative prompt for classifier-free guidance.
   std::vector<std::string> prompts{request.prompt};
   if (cfg) prompts.push_back(request.negative_prompt);
-  const TokenBatch tokens = m.batch_of(prompts);
+  const auto raw_tokens = text::tokenize(m.tokenizer, prompts, c.text);
+  const text::TokenBatch tokens{raw_tokens.ids.to(m.device), raw_tokens.mask.to(m.device)};
   const auto context = m.model->text_encoder->forward(tokens.ids, tokens.mask);
 
   // Shapes: video latents [1, C, T, h, w]; audio latents [1, Ca, Ta] on their own finer grid.
@@ -233,38 +197,30 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     const auto pixels = m.frames_to_tensor(start, result.held_frames);
     held = m.model->vae->normalize(m.model->vae->encode(pixels).mean).to(torch::kFloat);
   }
-  if (c.dit.condition_channels > 0) {
-    // Wan-style condition channels: a mask of held latent frames plus their latents.
-    auto mask = torch::zeros({1, 1, latent_t, c.latent_height(), c.latent_width()}, f32.device(m.device));
-    auto latents = torch::zeros({1, c.vae.latent_channels, latent_t, c.latent_height(), c.latent_width()}, f32.device(m.device));
-    if (held.defined()) {
-      mask.narrow(2, 0, held_t).fill_(1.0);
-      latents.narrow(2, 0, held_t).copy_(held);
-    }
-    condition_input = torch::cat({mask, latents}, 1);
-  }
+  if (c.dit.condition_channels > 0) condition_input = model::condition_input(held, noise[0]);
   const torch::Tensor held_noise = held.defined() ? noise[0].narrow(2, 0, held_t).clone() : torch::Tensor();
   const sampling::Constraint hold = held.defined() ? sampling::Constraint([&](sampling::State& x, double t) {
     x[0].narrow(2, 0, held_t).copy_(held * (1.0 - t) + held_noise * t);
   })
                                                    : sampling::Constraint();
 
-  const auto zeros_like_guide = [&](int channels, const torch::Tensor& like) {
-    auto shape = like.sizes().vec();
-    shape[1] = channels;
-    return torch::zeros(shape, like.options());
-  };
+  // Guided mode's inputs come from the world (a later step); without them the flag channels say "free".
+  const torch::Tensor video_guide =
+      c.dit.guide_channels > 0 ? model::video_guide(m.model->vae, {}, noise[0]) : torch::Tensor();
+  const torch::Tensor audio_guide = c.has_audio() && c.dit.audio_guide_channels > 0
+                                        ? model::audio_guide({}, noise[1], c.dit.audio_guide_channels)
+                                        : torch::Tensor();
 
   const int batch = cfg ? 2 : 1;
   const sampling::Velocity velocity = [&](const sampling::State& x, double t) {
     model::DitInput in;
     std::vector<torch::Tensor> video_parts{x[0]};
     if (condition_input.defined()) video_parts.push_back(condition_input);
-    if (c.dit.guide_channels > 0) video_parts.push_back(zeros_like_guide(c.dit.guide_channels, x[0]));
+    if (video_guide.defined()) video_parts.push_back(video_guide);
     in.video = torch::cat(video_parts, 1).expand({batch, -1, -1, -1, -1});
     if (c.has_audio()) {
       std::vector<torch::Tensor> audio_parts{x[1]};
-      if (c.dit.audio_guide_channels > 0) audio_parts.push_back(zeros_like_guide(c.dit.audio_guide_channels, x[1]));
+      if (audio_guide.defined()) audio_parts.push_back(audio_guide);
       in.audio = torch::cat(audio_parts, 1).expand({batch, -1, -1});
     }
     in.timestep = torch::full({batch}, t, f32.device(m.device));

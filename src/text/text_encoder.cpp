@@ -1,8 +1,44 @@
 // The text encoder.
 #include "text/text_encoder.h"
 
+#include "core/error.h"
+#include "text/tokenizer.h"
+
 namespace kinema::text {
 namespace nn = torch::nn;
+
+TokenBatch tokenize(const Tokenizer& tokenizer, const std::vector<std::string>& prompts,
+                    const model::TextEncoderConfig& config) {
+  std::vector<std::vector<int>> all;
+  size_t length = 1;
+  for (const auto& prompt : prompts) {
+    std::vector<int> ids = tokenizer.encode(prompt);
+    const int eos = tokenizer.eos_id();
+    if (eos >= 0) {
+      if (static_cast<int>(ids.size()) >= config.max_tokens) ids.resize(config.max_tokens - 1);
+      ids.push_back(eos);
+    } else if (static_cast<int>(ids.size()) > config.max_tokens) {
+      ids.resize(config.max_tokens);
+    }
+    if (ids.empty()) ids.push_back(tokenizer.unk_id());  // an empty prompt still has one token to attend to
+    for (int id : ids)
+      if (id >= config.vocab_size)
+        fail(ErrorKind::model, tokenizer.path().string() + " has more tokens than model.json's vocab_size");
+    length = std::max(length, ids.size());
+    all.push_back(std::move(ids));
+  }
+  const auto rows = static_cast<int64_t>(all.size()), cols = static_cast<int64_t>(length);
+  auto ids = torch::zeros({rows, cols}, torch::kLong);
+  auto mask = torch::zeros({rows, cols}, torch::kBool);
+  auto id_data = ids.accessor<int64_t, 2>();
+  auto mask_data = mask.accessor<bool, 2>();
+  for (int64_t b = 0; b < rows; ++b)
+    for (size_t i = 0; i < all[b].size(); ++i) {
+      id_data[b][i] = all[b][i];
+      mask_data[b][i] = true;
+    }
+  return {ids, mask};
+}
 
 TextBlockImpl::TextBlockImpl(const model::TextEncoderConfig& c) {
   norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({c.width}).eps(c.eps)));

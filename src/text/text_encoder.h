@@ -9,6 +9,15 @@
 
 namespace kinema::text {
 
+// Token ids and padding mask for a batch of prompts: each prompt's tokens plus the end-of-sentence token,
+// cut to max_tokens, right-padded. ids: [B, L] int64; mask: [B, L] bool (true = real token).
+struct TokenBatch {
+  torch::Tensor ids;
+  torch::Tensor mask;
+};
+TokenBatch tokenize(const class Tokenizer& tokenizer, const std::vector<std::string>& prompts,
+                    const model::TextEncoderConfig& config);
+
 struct TextBlockImpl : torch::nn::Module {
   explicit TextBlockImpl(const model::TextEncoderConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);

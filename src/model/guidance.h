@@ -1,0 +1,29 @@
+// The DiT's extra input channels, built the same way for training and for generation.
+// - Guide (guided mode): the world's layout render of the clip (flat colours per object kind, colour,
+//   material and state; no style, no light) encoded by the video VAE, plus a flag channel that is 1 when
+//   there is no layout (free mode). So dit.guide_channels = vae.latent_channels + 1.
+// - Audio guide: the world's sound events on the audio latent grid, plus the same kind of flag channel.
+//   So dit.audio_guide_channels = event channels + 1.
+// - Condition (dit.condition_channels = latent_channels + 1): a mask of held latent frames plus their
+//   clean latents, as Wan's image-to-video model takes them.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "model/vae.h"
+
+namespace kinema::model {
+
+// layout: [B, 3, F, H, W] in [-1, 1], or undefined for free mode. like: the noisy latents [B, C, T, h, w].
+// keep: [B] bool, false drops a sample's layout (guidance dropout in training); undefined keeps all.
+torch::Tensor video_guide(VideoVae& vae, const torch::Tensor& layout, const torch::Tensor& like,
+                          const torch::Tensor& keep = {});
+
+// events: [B, E, Ta] or undefined; like: the noisy audio latents [B, Ca, Ta]; channels = E + 1.
+torch::Tensor audio_guide(const torch::Tensor& events, const torch::Tensor& like, int64_t channels,
+                          const torch::Tensor& keep = {});
+
+// held: [B, C, k, h, w] clean latents of the first k frames (k may be 0 / undefined); like: [B, C, T, h, w].
+torch::Tensor condition_input(const torch::Tensor& held, const torch::Tensor& like);
+
+}  // namespace kinema::model
