@@ -1,0 +1,28 @@
+// Training checkpoints that resume exactly: weights, EMA weights, optimizer moments, the random
+// generator's state and the trainer's own state (step, data position, time) in one folder, replaced
+// atomically so a run can be stopped at any moment.
+#pragma once
+
+#include <filesystem>
+
+#include <torch/torch.h>
+
+#include "core/json.h"
+#include "train/optimizer.h"
+
+namespace kinema::train {
+
+struct TrainingState {
+  torch::nn::Module* model = nullptr;
+  Ema* ema = nullptr;
+  AdamW* optimizer = nullptr;
+  torch::Generator* generator = nullptr;
+};
+
+// Writes <dir>/checkpoint/ (model, ema, optimizer, rng .safetensors + state.json) via a temporary folder.
+void save_checkpoint(const std::filesystem::path& dir, const TrainingState& training, const Json& state);
+
+// Loads <dir>/checkpoint/ if it exists; returns false when there is none. Throws on a damaged checkpoint.
+bool load_checkpoint(const std::filesystem::path& dir, const TrainingState& training, Json& state);
+
+}  // namespace kinema::train

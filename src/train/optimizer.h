@@ -1,0 +1,60 @@
+// Training state we own end to end, so a checkpoint resumes exactly: AdamW (decoupled weight decay,
+// Loshchilov & Hutter 2019), an exponential moving average of the weights, and the learning-rate schedule.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <torch/torch.h>
+
+namespace kinema::train {
+
+struct AdamWOptions {
+  double lr = 1e-3;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+  double weight_decay = 0.01;
+  double clip_grad_norm = 1.0;  // <= 0: no clipping
+};
+
+class AdamW {
+ public:
+  // Optimises every parameter of `module` that requires grad; names are the module's parameter names.
+  AdamW(torch::nn::Module& module, AdamWOptions options);
+
+  // Clips the gradient norm, takes one step at learning rate lr, zeroes the grads. Returns the
+  // gradient norm before clipping.
+  double step(double lr);
+  int64_t steps() const { return steps_; }
+
+  // Moments by "<param>.m" / "<param>.v" plus "step", for checkpoints.
+  std::map<std::string, torch::Tensor> state() const;
+  void load_state(const std::map<std::string, torch::Tensor>& state);
+
+ private:
+  AdamWOptions options_;
+  std::vector<std::pair<std::string, torch::Tensor>> params_;
+  std::map<std::string, torch::Tensor> m_, v_;
+  int64_t steps_ = 0;
+};
+
+// An exponential moving average of a module's parameters and buffers (the weights we ship).
+class Ema {
+ public:
+  Ema(const torch::nn::Module& module, double decay);
+  void update(const torch::nn::Module& module);
+  // Copies the averaged weights into `module` (e.g. a copy used for sampling or saving).
+  void copy_to(torch::nn::Module& module) const;
+  const std::map<std::string, torch::Tensor>& weights() const { return weights_; }
+  void load(const std::map<std::string, torch::Tensor>& weights);
+
+ private:
+  double decay_;
+  std::map<std::string, torch::Tensor> weights_;
+};
+
+// Linear warm-up, then cosine decay to min_lr at total_steps (constant min_lr beyond).
+double learning_rate(int64_t step, int64_t warmup_steps, int64_t total_steps, double max_lr, double min_lr);
+
+}  // namespace kinema::train

@@ -1,0 +1,232 @@
+// One training step of each stage.
+#include "train/stages.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "model/guidance.h"
+#include "text/text_encoder.h"
+
+namespace kinema::train {
+namespace {
+
+// A uniform integer in [0, n) from the trainer's generator (so resumed runs draw the same numbers).
+int64_t draw(torch::Generator& g, int64_t n) { return torch::randint(n, {1}, g, torch::kLong).item<int64_t>(); }
+double uniform(torch::Generator& g) { return torch::rand({1}, g).item<double>(); }
+
+torch::Tensor kl_term(const model::LatentDistribution& d) {
+  return 0.5 * (d.mean.pow(2) + d.logvar.exp() - 1.0 - d.logvar).mean();
+}
+
+torch::Tensor sample_latent(const model::LatentDistribution& d, torch::Generator& g) {
+  return d.mean + torch::exp(0.5 * d.logvar) * torch::randn(d.mean.sizes(), g, d.mean.options());
+}
+
+}  // namespace
+
+torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
+  auto wave = torch::zeros({1, length}, torch::kFloat);
+  if (clip.sample_rate > 0 && !clip.audio.empty()) {
+    const int64_t n = std::min<int64_t>(clip.audio_samples(), length);
+    auto mono = torch::from_blob(const_cast<float*>(clip.audio.data()), {clip.audio_samples(), clip.channels}, torch::kFloat)
+                    .mean(1);
+    wave.narrow(1, 0, n).copy_(mono.narrow(0, 0, n).unsqueeze(0));
+  }
+  return wave;
+}
+
+// ---- video autoencoder -----------------------------------------------------------------------------
+
+std::vector<std::string> vae_loss_parts() { return {"loss", "recon", "edge", "kl", "psnr"}; }
+
+StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
+  return [vae, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
+    std::vector<torch::Tensor> crops;
+    for (const Sample& s : batch) {
+      const auto& clip = s.clip;
+      const int frames = std::min(o.crop_frames, clip.frame_count());
+      const int size_h = std::min(o.crop_size, clip.height), size_w = std::min(o.crop_size, clip.width);
+      const int64_t f0 = draw(g, clip.frame_count() - frames + 1);
+      const int64_t y0 = draw(g, clip.height - size_h + 1), x0 = draw(g, clip.width - size_w + 1);
+      auto x = frames_tensor(clip).narrow(1, f0, frames).narrow(2, y0, size_h).narrow(3, x0, size_w);
+      if (uniform(g) < 0.5) x = x.flip({3});
+      crops.push_back(x);
+    }
+    const auto x = torch::stack(crops);  // [B, 3, F, H, W]
+    const auto d = vae->encode(x);
+    const auto rec = vae->decode(sample_latent(d, g));
+    // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
+    const auto median = std::get<0>(x.median(2, true));
+    const auto moving = ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
+    const auto weight = 1.0 + o.motion_weight * moving;
+    const auto diff = rec - x;
+    const auto recon = (weight * (diff.abs() + diff.pow(2))).mean();
+    const auto dx = [](const torch::Tensor& t) { return t.narrow(4, 1, t.size(4) - 1) - t.narrow(4, 0, t.size(4) - 1); };
+    const auto dy = [](const torch::Tensor& t) { return t.narrow(3, 1, t.size(3) - 1) - t.narrow(3, 0, t.size(3) - 1); };
+    const auto edge = (dx(rec) - dx(x)).abs().mean() + (dy(rec) - dy(x)).abs().mean();
+    const auto kl = kl_term(d);
+    const auto loss = recon + o.edge_weight * edge + o.kl_weight * kl;
+    // PSNR on [0, 1] pixels: MSE of [-1, 1] values / 4.
+    const double mse = diff.detach().pow(2).mean().item<double>() / 4.0;
+    return StepResult{loss, {loss.item<double>(), recon.item<double>(), edge.item<double>(), kl.item<double>(),
+                             -10.0 * std::log10(std::max(mse, 1e-12))}};
+  };
+}
+
+void measure_video_latent_stats(model::VideoVae vae, const std::vector<Sample>& samples) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> latents;
+  for (const Sample& s : samples) latents.push_back(vae->encode(frames_tensor(s.clip).unsqueeze(0)).mean);
+  const auto all = torch::cat(latents, 0).transpose(0, 1).flatten(1);  // [C, N]
+  vae->latent_mean.copy_(all.mean(1));
+  vae->latent_std.copy_(all.std(1).clamp_min(1e-4));
+}
+
+// ---- audio autoencoder -----------------------------------------------------------------------------
+
+std::vector<std::string> audio_loss_parts() { return {"loss", "recon", "kl"}; }
+
+namespace {
+
+// Normalised log-mel of a batch, padded to whole audio tokens: [B, n_mels, Tm].
+torch::Tensor mel_batch(const std::vector<Sample>& batch, const model::MelVocoder& vocoder, const model::AudioConfig& c,
+                        int64_t frames_multiple) {
+  std::vector<torch::Tensor> waves;
+  for (const Sample& s : batch) {
+    const int64_t samples = s.clip.audio_samples();
+    const int64_t mel_frames = (samples + c.hop - 1) / c.hop;
+    const int64_t padded = (mel_frames + frames_multiple - 1) / frames_multiple * frames_multiple;
+    waves.push_back(audio_tensor(s.clip, padded * c.hop));
+  }
+  return vocoder.analyze(torch::cat(waves, 0));
+}
+
+}  // namespace
+
+StepFn audio_step(model::AudioAutoencoder ae, const model::MelVocoder& vocoder, AudioStageOptions o) {
+  return [ae, &vocoder, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
+    const auto mel = mel_batch(batch, vocoder, ae->config, ae->config.downsample);
+    const auto d = ae->encode(mel);
+    const auto rec = ae->decode(sample_latent(d, g));
+    const auto diff = rec - mel;
+    const auto recon = (diff.abs() + diff.pow(2)).mean();
+    const auto kl = kl_term(d);
+    const auto loss = recon + o.kl_weight * kl;
+    return StepResult{loss, {loss.item<double>(), recon.item<double>(), kl.item<double>()}};
+  };
+}
+
+void measure_audio_latent_stats(model::AudioAutoencoder ae, const model::MelVocoder& vocoder,
+                                const std::vector<Sample>& samples) {
+  torch::NoGradGuard no_grad;
+  const auto mel = mel_batch(samples, vocoder, ae->config, ae->config.downsample);
+  const auto all = ae->encode(mel).mean.transpose(0, 1).flatten(1);
+  ae->latent_mean.copy_(all.mean(1));
+  ae->latent_std.copy_(all.std(1).clamp_min(1e-4));
+}
+
+std::pair<double, double> measure_log_mel(const model::AudioConfig& config, int sample_rate,
+                                          const std::vector<Sample>& samples) {
+  model::AudioConfig raw = config;
+  raw.log_mel_mean = 0.0;
+  raw.log_mel_std = 1.0;
+  const model::MelVocoder vocoder(raw, sample_rate);
+  const auto mel = mel_batch(samples, vocoder, raw, 1);
+  return {mel.mean().item<double>(), mel.std().item<double>()};
+}
+
+// ---- diffusion transformer -------------------------------------------------------------------------
+
+std::vector<std::string> dit_loss_parts() { return {"loss", "video", "audio"}; }
+
+StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,
+                DitStageOptions o) {
+  return [m, &tokenizer, vocoder, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
+    const auto& c = m->config;
+    const int64_t b = static_cast<int64_t>(batch.size());
+    torch::Tensor x0, a0, layout, events;
+    {
+      torch::NoGradGuard no_grad;
+      std::vector<torch::Tensor> frames, layouts, event_rows;
+      bool all_layouts = true, all_events = true;
+      for (const Sample& s : batch) {
+        frames.push_back(frames_tensor(s.clip));
+        all_layouts = all_layouts && s.layout.frame_count() == s.clip.frame_count();
+        if (all_layouts) layouts.push_back(frames_tensor(s.layout));
+        all_events = all_events && !s.audio_events.empty();
+        if (all_events)
+          event_rows.push_back(torch::from_blob(const_cast<float*>(s.audio_events.data()),
+                                                {s.audio_event_channels, static_cast<int64_t>(s.audio_events.size()) /
+                                                                             s.audio_event_channels},
+                                                torch::kFloat)
+                                   .clone());
+      }
+      x0 = m->vae->normalize(m->vae->encode(torch::stack(frames)).mean);
+      if (c.dit.guide_channels > 0 && all_layouts) layout = torch::stack(layouts);
+      if (c.has_audio()) {
+        const auto mel = mel_batch(batch, *vocoder, c.audio, int64_t{c.audio.downsample} * c.dit.audio_patch);
+        a0 = m->audio_vae->normalize(m->audio_vae->encode(mel).mean);
+        if (c.dit.audio_guide_channels > 0 && all_events) {
+          events = torch::stack(event_rows);
+          if (events.size(2) < a0.size(2))
+            events = torch::constant_pad_nd(events, {0, a0.size(2) - events.size(2)});
+          events = events.narrow(2, 0, a0.size(2));
+        }
+      }
+    }
+
+    // Flow matching: t from a logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
+    const auto t = torch::sigmoid(torch::randn({b}, g));
+    const auto noise = torch::randn(x0.sizes(), g);
+    const auto tv = t.view({b, 1, 1, 1, 1});
+    const auto xt = (1 - tv) * x0 + tv * noise;
+
+    model::DitInput in;
+    std::vector<torch::Tensor> video_parts{xt};
+    if (c.dit.condition_channels > 0) {
+      std::vector<torch::Tensor> rows;
+      for (int64_t i = 0; i < b; ++i) {
+        const int64_t held = uniform(g) < o.condition_rate ? 1 + draw(g, x0.size(2) - 1) : 0;
+        rows.push_back(model::condition_input(x0[i].unsqueeze(0).narrow(2, 0, held), x0[i].unsqueeze(0)));
+      }
+      video_parts.push_back(torch::cat(rows, 0));
+    }
+    const auto keep_guide = torch::rand({b}, g) >= o.guide_dropout;
+    if (c.dit.guide_channels > 0) {
+      torch::NoGradGuard no_grad;
+      video_parts.push_back(model::video_guide(m->vae, layout, xt, keep_guide));
+    }
+    in.video = torch::cat(video_parts, 1);
+    in.timestep = t;
+
+    std::vector<std::string> captions;
+    for (const Sample& s : batch) captions.push_back(uniform(g) < o.caption_dropout ? "" : s.caption);
+    const auto tokens = text::tokenize(tokenizer, captions, c.text);
+    in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
+    in.context_mask = tokens.mask;
+
+    torch::Tensor audio_noise, at;
+    if (c.has_audio()) {
+      audio_noise = torch::randn(a0.sizes(), g);
+      const auto ta = t.view({b, 1, 1});
+      at = (1 - ta) * a0 + ta * audio_noise;
+      std::vector<torch::Tensor> audio_parts{at};
+      if (c.dit.audio_guide_channels > 0)
+        audio_parts.push_back(model::audio_guide(events, at, c.dit.audio_guide_channels, keep_guide));
+      in.audio = torch::cat(audio_parts, 1);
+    }
+
+    const auto out = m->dit->forward(in);
+    const auto video_loss = (out.video - (noise - x0)).pow(2).mean();
+    auto loss = video_loss;
+    double audio_value = 0;
+    if (c.has_audio()) {
+      const auto audio_loss = (out.audio - (audio_noise - a0)).pow(2).mean();
+      loss = loss + o.audio_weight * audio_loss;
+      audio_value = audio_loss.item<double>();
+    }
+    return StepResult{loss, {loss.item<double>(), video_loss.item<double>(), audio_value}};
+  };
+}
+
+}  // namespace kinema::train

@@ -1,0 +1,56 @@
+// What one training step of each stage computes: the video autoencoder (reconstruction with fast motion
+// weighted, an edge term, a small KL), the audio autoencoder (log-mel reconstruction, small KL), and the
+// diffusion transformer with the text encoder (flow matching on latents, with caption, guidance and
+// conditioning-frame dropout).
+#pragma once
+
+#include <torch/torch.h>
+
+#include "model/kinema_model.h"
+#include "model/vocoder.h"
+#include "text/tokenizer.h"
+#include "train/loop.h"
+
+namespace kinema::train {
+
+struct VaeStageOptions {
+  int crop_frames = 9;         // 1 + r k frames per training crop
+  int crop_size = 64;          // square spatial crop (fully convolutional, so crops train the whole clip)
+  double motion_weight = 10.0; // extra weight on pixels that differ from the clip's temporal median
+  double edge_weight = 0.5;    // L1 between spatial gradients of input and reconstruction
+  double kl_weight = 1e-6;
+};
+std::vector<std::string> vae_loss_parts();
+StepFn vae_step(model::VideoVae vae, VaeStageOptions options);
+
+struct AudioStageOptions {
+  double kl_weight = 1e-6;
+};
+std::vector<std::string> audio_loss_parts();
+StepFn audio_step(model::AudioAutoencoder ae, const model::MelVocoder& vocoder, AudioStageOptions options);
+
+struct DitStageOptions {
+  double caption_dropout = 0.1;    // empty prompt, for classifier-free guidance
+  double guide_dropout = 0.2;      // no layout or events: free mode
+  double condition_rate = 0.3;     // hold the first latent frames (shot continuation, image-to-video)
+  double audio_weight = 1.0;
+};
+std::vector<std::string> dit_loss_parts();
+// Trains model->dit and model->text_encoder; the autoencoders are frozen and only encode.
+StepFn dit_step(model::KinemaModel model, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,
+                DitStageOptions options);
+
+// Per-channel mean and standard deviation of the autoencoders' latents over samples, written into their
+// latent_mean/latent_std buffers so the DiT sees unit-scale latents.
+void measure_video_latent_stats(model::VideoVae vae, const std::vector<Sample>& samples);
+void measure_audio_latent_stats(model::AudioAutoencoder ae, const model::MelVocoder& vocoder,
+                                const std::vector<Sample>& samples);
+
+// Mean and standard deviation of log-mel values (before normalisation) over the samples' sound.
+std::pair<double, double> measure_log_mel(const model::AudioConfig& config, int sample_rate,
+                                          const std::vector<Sample>& samples);
+
+// The clip's sound as a mono tensor [1, samples], padded with silence to `length` samples.
+torch::Tensor audio_tensor(const media::Clip& clip, int64_t length);
+
+}  // namespace kinema::train
