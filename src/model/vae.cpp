@@ -34,7 +34,8 @@ torch::Tensor per_frame(const torch::Tensor& x, Fn&& fn) {
   std::vector<torch::Tensor> parts;
   for (int64_t start = 0; start < x.size(2); start += kChunk) {
     const auto chunk = x.narrow(2, start, std::min(kChunk, x.size(2) - start));
-    parts.push_back(unfold_frames(fn(fold_frames(chunk)), x.size(0)));
+    const auto folded = fold_frames(chunk).contiguous(at::MemoryFormat::ChannelsLast);
+    parts.push_back(unfold_frames(fn(folded).contiguous(), x.size(0)));
   }
   return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
 }
@@ -56,14 +57,18 @@ torch::Tensor ResBlock2dImpl::forward(const torch::Tensor& x) {
 
 CausalResBlock3dImpl::CausalResBlock3dImpl(int64_t channels, double eps) {
   norm1 = register_module("norm1", ChannelNorm(channels, eps));
-  conv1 = register_module("conv1", nn::Conv3d(nn::Conv3dOptions(channels, channels, 3).padding({0, 1, 1})));
+  spatial = register_module("spatial", conv2d(channels, channels, 3));
   norm2 = register_module("norm2", ChannelNorm(channels, eps));
-  conv2 = register_module("conv2", nn::Conv3d(nn::Conv3dOptions(channels, channels, 3).padding({0, 1, 1})));
+  temporal = register_module("temporal", nn::Linear(3 * channels, channels));
 }
 
 torch::Tensor CausalResBlock3dImpl::forward(const torch::Tensor& x) {
-  auto h = conv1(pad_front(torch::silu(norm1(x)), 2));
-  h = conv2(pad_front(torch::silu(norm2(h)), 2));
+  auto h = per_frame(torch::silu(norm1(x)), [&](const torch::Tensor& f) { return spatial(f); });
+  h = torch::silu(norm2(h));
+  const int64_t t = h.size(2);
+  const auto padded = pad_front(h, 2);  // frames -2, -1 repeat the first one
+  const auto taps = torch::cat({padded.narrow(2, 0, t), padded.narrow(2, 1, t), h}, 1);  // [B, 3C, T, H, W]
+  h = temporal(taps.permute({0, 2, 3, 4, 1})).permute({0, 4, 1, 2, 3});
   return x + h;
 }
 
