@@ -12,5 +12,7 @@ enum ExitStatus { kOk = 0, kFailed = 1, kUsage = 2, kRefused = 3 };
 int run_generate(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_world(const std::vector<std::string>& args);
 
 }  // namespace kinema::cli

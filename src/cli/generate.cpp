@@ -37,7 +37,7 @@ void check_output(const fs::path& out) {
 
 int run_generate(const std::vector<std::string>& argv) {
   const Args args(argv, {"prompt", "negative", "model", "seconds", "steps", "guidance", "seed", "solver", "shift",
-                         "device", "out"});
+                         "device", "mode", "out"});
   pipeline::GenerationRequest request;
   request.prompt = args.required("prompt");
   request.negative_prompt = args.string("negative");
@@ -47,6 +47,7 @@ int run_generate(const std::vector<std::string>& argv) {
   request.shift = args.number("shift", 0.0);
   request.seed = args.unsigned_integer("seed", 0);
   request.solver = args.string("solver");
+  request.mode = args.string("mode", "auto");
   const fs::path out = args.required("out");
   if (args.has("seconds") && request.seconds <= 0) fail(ErrorKind::invalid_input, "--seconds must be positive");
   if (args.has("steps") && request.steps < 1) fail(ErrorKind::invalid_input, "--steps must be at least 1");
@@ -73,9 +74,12 @@ int run_generate(const std::vector<std::string>& argv) {
   bar.finish();
 
   const double clip_seconds = result.clip.duration_seconds();
-  std::printf("%s: %.2f s, %dx%d at %d fps%s; generated in %.2f s (real-time factor %.2f)\n", out.c_str(),
-              clip_seconds, result.clip.width, result.clip.height, result.clip.fps,
-              result.clip.audio.empty() ? ", no sound" : ", with sound", result.wall_seconds,
+  std::string unknown;
+  for (const auto& word : result.unknown_words) unknown += (unknown.empty() ? "" : ", ") + word;
+  std::printf("%s: %.2f s, %dx%d at %d fps%s, %s mode%s; generated in %.2f s (real-time factor %.2f)\n",
+              out.c_str(), clip_seconds, result.clip.width, result.clip.height, result.clip.fps,
+              result.clip.audio.empty() ? ", no sound" : ", with sound", result.mode.c_str(),
+              unknown.empty() ? "" : (" (the world does not know: " + unknown + ")").c_str(), result.wall_seconds,
               clip_seconds / result.wall_seconds);
   return kOk;
 }

@@ -18,12 +18,17 @@ constexpr const char* kUsage = R"(usage: kinema <command> [options]
 
 commands:
   generate --prompt TEXT [--negative TEXT] [--model DIR] [--seconds S] [--steps N] [--guidance G]
-           [--seed N] [--solver euler|heun|unipc] [--shift S] [--device auto|cpu|cuda] --out FILE.mp4
+           [--seed N] [--solver euler|heun|unipc] [--shift S] [--device auto|cpu|cuda]
+           [--mode auto|guided|free] --out FILE.mp4
            make a clip with sound from a prompt
   info [--model DIR]
            print a model's config, parameter counts and vocabulary
   bench [--model DIR] [--seconds S] [--steps N] [--repeat R] [--device auto|cpu|cuda]
            time generation (default and half steps): wall time, real-time factor, stages, peak memory
+  train [--recipe FILE] [--run DIR] [--stage prepare|vae|audio|dit|export|all] [--minutes M] [--export DIR]
+           train the built-in model (resumes from the run folder's checkpoints; Ctrl-C checkpoints and stops)
+  world <render|dataset|parse|bench> [options]
+           Kinema World: render simulated scenes with captions, write training shards, parse prompts
 
   --verbose before the command logs what the engine does; KINEMA_MODEL names the default model folder.
 )";
@@ -57,6 +62,8 @@ int main(int argc, char** argv) {
       {"generate", kinema::cli::run_generate},
       {"info", kinema::cli::run_info},
       {"bench", kinema::cli::run_bench},
+      {"train", kinema::cli::run_train},
+      {"world", kinema::cli::run_world},
   };
   const auto command = commands.find(args[0]);
   if (command == commands.end()) {

@@ -5,8 +5,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
+#include <string_view>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -48,6 +51,20 @@ auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+// Prompt words for unknown_words(): letters, digits, apostrophes and any non-ASCII (UTF-8) bytes.
+bool is_word_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || c == '\'' || u >= 0x80;
+}
+
+constexpr std::string_view kWordStart = "\xE2\x96\x81";  // SentencePiece's U+2581, marking a word's start
+
+// Characters (UTF-8 code points) of a piece, not counting the word-start mark.
+size_t piece_characters(std::string_view piece) {
+  if (piece.substr(0, kWordStart.size()) == kWordStart) piece.remove_prefix(kWordStart.size());
+  return static_cast<size_t>(std::count_if(piece.begin(), piece.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 }  // namespace
 
 struct Generator::Impl {
@@ -57,6 +74,8 @@ struct Generator::Impl {
   text::Tokenizer tokenizer;
   model::KinemaModel model{nullptr};
   std::unique_ptr<model::MelVocoder> vocoder;
+  mutable std::once_flag known_words_once;  // known_words(), listed on first use
+  mutable std::vector<std::string> known_words;
 
   Impl(ModelFolder f, torch::Device d, text::Tokenizer t)
       : folder(std::move(f)), device(d), tokenizer(std::move(t)) {}
@@ -104,6 +123,51 @@ ModelSummary Generator::summary() const {
 
 int Generator::threads() const { return torch::get_num_threads(); }
 
+std::vector<PromptWord> Generator::unknown_words(const std::string& text) const {
+  const text::Tokenizer& tokenizer = impl_->tokenizer;
+  const int unknown = tokenizer.unk_id();
+  const std::vector<std::string>& whole = known_words();
+  std::vector<PromptWord> out;
+  for (size_t start = 0; start < text.size();) {
+    if (!is_word_byte(text[start])) {
+      ++start;
+      continue;
+    }
+    size_t end = start;
+    while (end < text.size() && is_word_byte(text[end])) ++end;
+    PromptWord word{start, end - start, text.substr(start, end - start)};
+    start = end;
+    if (std::binary_search(whole.begin(), whole.end(), word.text)) continue;
+    std::vector<std::string> pieces;
+    bool known = true;
+    for (int id : tokenizer.encode(word.text)) {
+      if (id == unknown) known = false;
+      const std::string piece = tokenizer.piece(id);
+      if (piece != kWordStart) pieces.push_back(piece);  // a bare word-start mark says nothing of the word
+    }
+    if (pieces.size() > 1)
+      known = known && std::none_of(pieces.begin(), pieces.end(), [](const auto& p) { return piece_characters(p) < 2; });
+    if (!known || pieces.empty()) out.push_back(std::move(word));
+  }
+  return out;
+}
+
+const std::vector<std::string>& Generator::known_words() const {
+  std::call_once(impl_->known_words_once, [this] {
+    const text::Tokenizer& tokenizer = impl_->tokenizer;
+    std::vector<std::string>& words = impl_->known_words;
+    for (int id = 0; id < tokenizer.vocab_size(); ++id) {
+      const std::string piece = tokenizer.piece(id);
+      if (piece.size() <= kWordStart.size() || piece.compare(0, kWordStart.size(), kWordStart) != 0) continue;
+      const std::string word = piece.substr(kWordStart.size());
+      if (std::all_of(word.begin(), word.end(), is_word_byte)) words.push_back(word);
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+  });
+  return impl_->known_words;
+}
+
 void Generator::validate(const GenerationRequest& r) const {
   const auto& c = config();
   if (r.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -121,6 +185,10 @@ void Generator::validate(const GenerationRequest& r) const {
   if (r.guidance > 100 || std::isnan(r.guidance)) fail(ErrorKind::invalid_input, "--guidance must be between 0 and 100");
   if (r.shift > 100 || std::isnan(r.shift)) fail(ErrorKind::invalid_input, "--shift must be at most 100");
   if (!r.solver.empty()) sampling::parse_solver(r.solver);
+  if (r.mode != "auto" && r.mode != "guided" && r.mode != "free")
+    fail(ErrorKind::invalid_input, "unknown mode '" + r.mode + "' (choose auto, guided or free)");
+  if (r.mode == "guided" && c.dit.guide_channels == 0)
+    fail(ErrorKind::invalid_input, c.name + " was not trained with world guidance: use --mode free");
   if (r.start_frames) {
     const auto& s = *r.start_frames;
     if (s.width != c.clip.width || s.height != c.clip.height)
@@ -204,12 +272,48 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   })
                                                    : sampling::Constraint();
 
-  // Guided mode's inputs come from the world (a later step); without them the flag channels say "free".
-  const torch::Tensor video_guide =
-      c.dit.guide_channels > 0 ? model::video_guide(m.model->vae, {}, noise[0]) : torch::Tensor();
-  const torch::Tensor audio_guide = c.has_audio() && c.dit.audio_guide_channels > 0
-                                        ? model::audio_guide({}, noise[1], c.dit.audio_guide_channels)
-                                        : torch::Tensor();
+  // Guided mode: the world simulates the prompt; its layout and sound events become guide channels.
+  std::optional<WorldGuide> guide = request.guide;
+  const bool guidable = c.dit.guide_channels > 0;
+  if (guidable && !guide && request.mode != "free") {
+    report("simulating the world", 0, result.steps, -1);
+    world::Format format{c.clip.width, c.clip.height, c.clip.fps, frames,
+                         c.clip.audio_sample_rate > 0 ? c.clip.audio_sample_rate : 16000};
+    const auto parsed = world::parse_prompt(request.prompt, format);
+    result.unknown_words = parsed.unknown;
+    if (request.mode == "guided" || parsed.unknown.empty()) {
+      world::WorldOptions options;
+      options.pictures = false;
+      options.sound.events = options.sound.ambience = false;
+      const auto rendered = world::render_scene(parsed.scene, options);
+      guide = make_world_guide(rendered, 0, c.clip.width, c.clip.height, model::audio_latent_seconds(c),
+                               std::max<int64_t>(audio_t, 1));
+    }
+  }
+  result.mode = guide ? "guided" : "free";
+  torch::Tensor video_guide, audio_guide;
+  if (guidable) {
+    torch::Tensor layout;
+    if (guide) {
+      if (guide->layout.width != c.clip.width || guide->layout.height != c.clip.height ||
+          guide->layout.frame_count() != frames)
+        fail(ErrorKind::invalid_input, "the guide's layout does not match the clip being made");
+      layout = m.frames_to_tensor(guide->layout, frames);
+    }
+    video_guide = model::video_guide(m.model->vae, layout, noise[0]);
+  }
+  if (guidable && c.has_audio() && c.dit.audio_guide_channels > 0) {
+    torch::Tensor events;
+    if (guide) {
+      if (guide->audio_event_channels != c.dit.audio_guide_channels - 1)
+        fail(ErrorKind::model, "the guide's sound events do not match model.json's audio_guide_channels");
+      const int64_t columns = static_cast<int64_t>(guide->audio_events.size()) / guide->audio_event_channels;
+      events = torch::from_blob(guide->audio_events.data(), {1, guide->audio_event_channels, columns}, torch::kFloat)
+                   .clone();
+      events = torch::constant_pad_nd(events, {0, std::max<int64_t>(0, audio_t - columns)}).narrow(2, 0, audio_t);
+    }
+    audio_guide = model::audio_guide(events, noise[1], c.dit.audio_guide_channels);
+  }
 
   const int batch = cfg ? 2 : 1;
   const sampling::Velocity velocity = [&](const sampling::State& x, double t) {
@@ -271,8 +375,8 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     clip.audio.assign(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
   }
   result.wall_seconds = elapsed();
-  logger("engine")->info("generated {} frames in {:.2f} s ({} steps, {}, guidance {})", frames, result.wall_seconds,
-                         result.steps, result.solver, result.guidance);
+  logger("engine")->info("generated {} frames in {:.2f} s ({} mode, {} steps, {}, guidance {})", frames,
+                         result.wall_seconds, result.mode, result.steps, result.solver, result.guidance);
   return result;
 }
 

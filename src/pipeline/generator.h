@@ -14,6 +14,7 @@
 #include "media/clip.h"
 #include "model/config.h"
 #include "pipeline/device.h"
+#include "pipeline/world_guide.h"
 
 namespace kinema::pipeline {
 
@@ -26,6 +27,12 @@ struct GenerationRequest {
   double shift = 0.0;     // <= 0: the model's default timestep shift
   std::string solver;     // empty: the model's default; euler, heun or unipc
   uint64_t seed = 0;
+  // Guided mode: the world simulates the prompt and the model renders what it decided; free mode: the
+  // model alone. "auto" is guided when the world's parser knows every content word of the prompt and the
+  // model was trained with guidance. A caller that simulated the scene itself (the studio, across the
+  // shots of a timeline) passes the guide directly.
+  std::string mode = "auto";
+  std::optional<WorldGuide> guide;
   // Frames the clip must start with (e.g. the end of the previous shot, or one still image): they are
   // encoded and held fixed while the rest is denoised. Same size as the model's clips.
   std::optional<media::Clip> start_frames;
@@ -50,6 +57,15 @@ struct GenerationResult {
   std::string solver;
   uint64_t seed = 0;
   int held_frames = 0;  // video frames taken from start_frames
+  std::string mode;     // "guided" or "free": what was used
+  std::vector<std::string> unknown_words;  // words of the prompt the world does not know
+};
+
+// A word of a prompt: bytes [offset, offset + length) of the UTF-8 text.
+struct PromptWord {
+  size_t offset = 0;
+  size_t length = 0;
+  std::string text;
 };
 
 struct ModelSummary {
@@ -73,6 +89,14 @@ class Generator {
 
   // Checks a request without running it (empty prompt, length the model cannot make, bad settings).
   void validate(const GenerationRequest& request) const;
+
+  // Words of `text` the model's tokenizer does not know: it holds them neither as a whole-word piece nor
+  // splits them into pieces of two or more characters. A word it can only spell letter by letter, or
+  // not at all, was not in the text it learned from, so the model has no meaning for it.
+  // Thread-safe beside generate().
+  std::vector<PromptWord> unknown_words(const std::string& text) const;
+  // The whole words the tokenizer holds as pieces of their own, sorted: what the model knows by name.
+  const std::vector<std::string>& known_words() const;
 
   // Generates one clip. Progress is reported at each stage and after every denoising step; setting
   // *cancel to true stops at the next step with kinema::Error (cancelled). Same request, same device:

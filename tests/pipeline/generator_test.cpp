@@ -133,6 +133,51 @@ TEST_F(GeneratorTest, RejectsRequestsItCannotMake) {
   EXPECT_NE(error_of([&] { generator_->generate(r); }).find("start frames are 16x16"), std::string::npos);
 }
 
+TEST(GeneratorModes, GuidedWhenTheWorldKnowsThePromptFreeOtherwise) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  GenerationRequest r;
+  r.prompt = "a red ball drops onto a metal floor";
+  auto result = generator->generate(r);
+  EXPECT_EQ(result.mode, "guided");
+  EXPECT_TRUE(result.unknown_words.empty());
+
+  r.prompt = "a red zebra dances on the moon";
+  result = generator->generate(r);
+  EXPECT_EQ(result.mode, "free");
+  EXPECT_FALSE(result.unknown_words.empty());
+  r.mode = "guided";  // forced: the world simulates what it understood
+  EXPECT_EQ(generator->generate(r).mode, "guided");
+  r.mode = "free";
+  r.prompt = "a red ball drops onto a metal floor";
+  EXPECT_EQ(generator->generate(r).mode, "free");
+}
+
+TEST(GeneratorModes, TheLayoutChangesThePicture) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  GenerationRequest r;
+  r.prompt = "a red ball drops onto a metal floor";
+  r.mode = "guided";
+  const auto guided = generator->generate(r).clip;
+  r.mode = "free";
+  const auto free = generator->generate(r).clip;
+  EXPECT_NE(guided.frames, free.frames);
+}
+
+TEST(GeneratorModes, GuidedModeNeedsAModelTrainedForIt) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m");
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  GenerationRequest r;
+  r.prompt = "a red ball drops onto a metal floor";
+  EXPECT_EQ(generator->generate(r).mode, "free");
+  r.mode = "guided";
+  EXPECT_NE(error_of([&] { generator->generate(r); }).find("not trained with world guidance"), std::string::npos);
+}
+
 TEST(ModelFolder, MissingTensorIsNamed) {
   testing::TempDir dir;
   testing::make_fixture_model(dir / "m", 1, {.max_shard_bytes = 1 << 30});

@@ -12,6 +12,7 @@ namespace kinema::testing {
 struct FixtureOptions {
   bool audio = true;
   int condition_channels = 0;
+  bool guided = false;  // guide channels for the world's layout and sound events
   uint64_t max_shard_bytes = 64 << 10;  // small, so the fixture has several shards and an index
 };
 

@@ -1,0 +1,248 @@
+// The built-in model's training recipe.
+#include "train/recipe.h"
+
+#include <chrono>
+#include <fstream>
+
+#include "core/error.h"
+#include "model/kinema_model.h"
+#include "model/model_io.h"
+#include "model/weights.h"
+#include "pipeline/device.h"
+#include "pipeline/world_guide.h"
+#include "text/tokenizer.h"
+#include "train/loop.h"
+#include "train/stages.h"
+#include "train/world_source.h"
+
+namespace kinema::train {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Run {
+  const RecipeOptions& options;
+  const std::function<void(const std::string&)>& report;
+  const std::atomic<bool>* stop;
+  Json training;
+  Clock::time_point started = Clock::now();
+
+  fs::path path(const std::string& name) const { return options.run / name; }
+  bool done(const std::string& stage) const { return fs::exists(path(stage + ".done.json")); }
+  void mark_done(const std::string& stage, const Json& facts) const { write_json_file(path(stage + ".done.json"), facts); }
+  double minutes_left() const {
+    if (options.minutes <= 0) return 0;
+    const double used = std::chrono::duration<double>(Clock::now() - started).count() / 60.0;
+    return std::max(0.01, options.minutes - used);
+  }
+  bool out_of_time() const {
+    return (stop && stop->load()) ||
+           (options.minutes > 0 &&
+            std::chrono::duration<double>(Clock::now() - started).count() / 60.0 >= options.minutes);
+  }
+  model::ModelConfig config() const { return model::ModelConfig::load(path("model.json")); }
+
+  LoopOptions loop(const std::string& stage) const {
+    const ConfigReader t(training.at(stage), options.recipe.string() + ": training." + stage);
+    LoopOptions o;
+    o.dir = path(stage);
+    o.name = stage;
+    o.total_steps = t.integer("steps", 1, 100000000);
+    o.batch = static_cast<int>(t.integer("batch", 1, 4096));
+    o.adam.lr = t.number("lr", 1e-7, 1.0);
+    o.adam.weight_decay = t.number_or("weight_decay", 0.01, 0.0, 1.0);
+    o.min_lr = t.number_or("min_lr", o.adam.lr * 0.05, 0.0, 1.0);
+    o.warmup_steps = t.integer_or("warmup_steps", 100, 0, 1000000);
+    o.ema_decay = t.number_or("ema_decay", 0.999, 0.0, 1.0);
+    o.checkpoint_seconds = t.number_or("checkpoint_seconds", 300, 10, 1e6);
+    o.log_every = static_cast<int>(t.integer_or("log_every", 10, 1, 100000));
+    o.seed = static_cast<uint64_t>(t.integer_or("seed", 1, 0, INT64_MAX));
+    o.data_workers = static_cast<int>(t.integer_or("data_workers", 1, 1, 64));
+    o.max_minutes = minutes_left();
+    return o;
+  }
+  uint64_t data_seed(const std::string& stage) const {
+    return static_cast<uint64_t>(training.at(stage).value("data_seed", 1000000));
+  }
+
+  // Samples for measuring statistics, from seeds no stage trains on.
+  std::vector<Sample> held_out(const model::ModelConfig& c, int count, double layout_as_clip) const {
+    const auto source = world_source(c, {.base_seed = 9000000000ull, .guide = false, .layout_as_clip = layout_as_clip});
+    std::vector<Sample> out;
+    for (int i = 0; i < count; ++i) out.push_back(source(static_cast<uint64_t>(i)));
+    return out;
+  }
+};
+
+void prepare(Run& run, const Json& recipe) {
+  if (run.done("prepare")) return;
+  run.report("prepare: model.json, tokenizer, log-mel statistics");
+  auto config = model::ModelConfig::parse(recipe.at("model"), run.options.recipe.string() + ": model");
+  const ConfigReader t(run.training.at("prepare"), run.options.recipe.string() + ": training.prepare");
+  const auto captions = world_captions(config, 7000000, static_cast<int>(t.integer("caption_scenes", 10, 1000000)));
+  text::Tokenizer::train(captions, run.path("tokenizer"), static_cast<int>(t.integer("vocab_size", 16, 1 << 20)));
+  const auto tokenizer = text::Tokenizer::load(run.path("tokenizer.model"));
+  config.text.vocab_size = tokenizer.vocab_size();
+  if (config.has_audio()) {
+    const auto samples = run.held_out(config, static_cast<int>(t.integer_or("statistics_clips", 32, 1, 100000)), 0.0);
+    const auto [mean, std] = measure_log_mel(config.audio, config.clip.audio_sample_rate, samples);
+    config.audio.log_mel_mean = mean;
+    config.audio.log_mel_std = std;
+  }
+  write_json_file(run.path("model.json"), config.to_json());
+  run.mark_done("prepare", {{"captions", captions.size()}, {"vocab_size", config.text.vocab_size}});
+  run.report("prepare: " + std::to_string(captions.size()) + " captions, vocabulary " +
+             std::to_string(config.text.vocab_size) + ", log-mel mean " + std::to_string(config.audio.log_mel_mean) +
+             " std " + std::to_string(config.audio.log_mel_std));
+}
+
+void train_vae(Run& run) {
+  if (run.done("vae") || run.out_of_time()) return;
+  const auto config = run.config();
+  torch::manual_seed(1);
+  model::VideoVae vae(config.vae);
+  const ConfigReader t(run.training.at("vae"), run.options.recipe.string() + ": training.vae");
+  VaeStageOptions vo;
+  vo.crop_frames = static_cast<int>(t.integer_or("crop_frames", vo.crop_frames, 1, 10000));
+  vo.crop_size = static_cast<int>(t.integer_or("crop_size", vo.crop_size, 8, 10000));
+  vo.motion_weight = t.number_or("motion_weight", vo.motion_weight, 0, 1e3);
+  vo.edge_weight = t.number_or("edge_weight", vo.edge_weight, 0, 1e3);
+  vo.kl_weight = t.number_or("kl_weight", vo.kl_weight, 0, 1);
+  const double layout_share = t.number_or("layout_share", 0.25, 0, 1);
+  const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = false, .layout_as_clip = layout_share});
+  const auto result = run_loop(*vae, run.loop("vae"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
+  if (!result.finished) return;
+  Ema ema(*vae, 0.0);
+  ema.load(model::read_tensors(run.path("vae/checkpoint/ema.safetensors")));
+  ema.copy_to(*vae);
+  vae->eval();
+  measure_video_latent_stats(vae, run.held_out(config, 16, layout_share));
+  model::write_tensors(run.path("vae.safetensors"), model::state_of(*vae));
+  run.mark_done("vae", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
+}
+
+void train_audio(Run& run) {
+  if (run.done("audio") || run.out_of_time()) return;
+  const auto config = run.config();
+  if (!config.has_audio()) return run.mark_done("audio", {{"skipped", "the model has no audio"}});
+  torch::manual_seed(2);
+  model::AudioAutoencoder ae(config.audio);
+  const model::MelVocoder vocoder(config.audio, config.clip.audio_sample_rate);
+  const auto source = world_source(config, {.base_seed = run.data_seed("audio"), .guide = false});
+  AudioStageOptions ao;
+  ao.kl_weight = ConfigReader(run.training.at("audio"), "training.audio").number_or("kl_weight", ao.kl_weight, 0, 1);
+  const auto result = run_loop(*ae, run.loop("audio"), audio_loss_parts(), source, audio_step(ae, vocoder, ao),
+                               run.report, run.stop);
+  if (!result.finished) return;
+  Ema ema(*ae, 0.0);
+  ema.load(model::read_tensors(run.path("audio/checkpoint/ema.safetensors")));
+  ema.copy_to(*ae);
+  ae->eval();
+  measure_audio_latent_stats(ae, vocoder, run.held_out(config, 16, 0.0));
+  model::write_tensors(run.path("audio.safetensors"), model::state_of(*ae));
+  run.mark_done("audio", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
+}
+
+// The whole model with the finished autoencoders loaded and frozen.
+model::KinemaModel model_with_autoencoders(const Run& run, const model::ModelConfig& config) {
+  torch::manual_seed(3);
+  model::KinemaModel m(config);
+  torch::NoGradGuard no_grad;
+  const auto vae = model::read_tensors(run.path("vae.safetensors"));
+  for (auto [name, t] : model::state_of(*m->vae)) t.copy_(vae.at(name));
+  if (m->audio_vae) {
+    const auto audio = model::read_tensors(run.path("audio.safetensors"));
+    for (auto [name, t] : model::state_of(*m->audio_vae)) t.copy_(audio.at(name));
+  }
+  for (auto& p : m->vae->parameters()) p.set_requires_grad(false);
+  if (m->audio_vae)
+    for (auto& p : m->audio_vae->parameters()) p.set_requires_grad(false);
+  return m;
+}
+
+void train_dit(Run& run) {
+  if (run.done("dit") || run.out_of_time()) return;
+  if (!run.done("vae") || !run.done("audio")) return;
+  const auto config = run.config();
+  auto m = model_with_autoencoders(run, config);
+  m->vae->eval();
+  if (m->audio_vae) m->audio_vae->eval();
+  const auto tokenizer = text::Tokenizer::load(run.path("tokenizer.model"));
+  const model::MelVocoder vocoder(config.audio, config.clip.audio_sample_rate);
+  const ConfigReader t(run.training.at("dit"), run.options.recipe.string() + ": training.dit");
+  DitStageOptions d;
+  d.caption_dropout = t.number_or("caption_dropout", d.caption_dropout, 0, 1);
+  d.guide_dropout = t.number_or("guide_dropout", d.guide_dropout, 0, 1);
+  d.condition_rate = t.number_or("condition_rate", d.condition_rate, 0, 1);
+  d.audio_weight = t.number_or("audio_weight", d.audio_weight, 0, 100);
+  const auto source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = config.dit.guide_channels > 0});
+  const auto result = run_loop(*m, run.loop("dit"), dit_loss_parts(), source,
+                               dit_step(m, tokenizer, config.has_audio() ? &vocoder : nullptr, d), run.report, run.stop);
+  if (result.finished) run.mark_done("dit", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
+}
+
+std::string model_card(const Run& run, const model::ModelConfig& config) {
+  const auto state_of_stage = [&](const std::string& stage) {
+    const auto p = run.path(stage + "/checkpoint/state.json");
+    return fs::exists(p) ? read_json_file(p) : Json::object();
+  };
+  std::string card = "# " + config.name + " " + config.version + "\n\n";
+  card += "Kinema's built-in model, trained by Kinema's own C++ trainer (`kinema train`) on clips simulated by "
+          "Kinema World. No pretrained weights and no outside data were used.\n\n## Training\n\n"
+          "| stage | steps | samples | hours |\n| --- | --- | --- | --- |\n";
+  for (const std::string stage : {"vae", "audio", "dit"}) {
+    const auto s = state_of_stage(stage);
+    char row[200];
+    std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.2f |\n", stage.c_str(),
+                  static_cast<long long>(s.value("step", 0)), static_cast<long long>(s.value("samples", 0)),
+                  s.value("seconds", 0.0) / 3600.0);
+    card += row;
+  }
+  card += "\nSee README.md and docs/ for how it was trained and evaluated.\n";
+  return card;
+}
+
+void export_model(Run& run) {
+  if (!run.done("dit") || run.out_of_time()) return;
+  const auto config = run.config();
+  auto m = model_with_autoencoders(run, config);
+  Ema ema(*m, 0.0);
+  ema.load(model::read_tensors(run.path("dit/checkpoint/ema.safetensors")));
+  ema.copy_to(*m);
+  std::string card = model_card(run, config);
+  const fs::path extra = run.path("MODEL_CARD.extra.md");
+  if (fs::exists(extra)) {
+    std::ifstream in(extra);
+    card += "\n" + std::string{std::istreambuf_iterator<char>(in), {}};
+  }
+  model::save_model(run.options.export_to, m, run.path("tokenizer.model"), card);
+  run.mark_done("export", {{"to", run.options.export_to.string()}});
+  run.report("export: wrote " + run.options.export_to.string());
+}
+
+}  // namespace
+
+bool run_recipe(const RecipeOptions& options, const std::function<void(const std::string&)>& report,
+                const std::atomic<bool>* stop) {
+  pipeline::configure_cpu_threads();
+  std::error_code ec;
+  fs::create_directories(options.run, ec);
+  if (ec) fail(ErrorKind::io, "cannot create " + options.run.string() + ": " + ec.message());
+  const Json recipe = read_json_file(options.recipe);
+  if (!recipe.contains("model") || !recipe.contains("training"))
+    fail(ErrorKind::format, options.recipe.string() + ": expected {\"model\": ..., \"training\": ...}");
+  Run run{options, report, stop, recipe.at("training")};
+  const std::string& s = options.stage;
+  const bool all = s == "all";
+  if (!all && s != "prepare" && s != "vae" && s != "audio" && s != "dit" && s != "export")
+    fail(ErrorKind::invalid_input, "unknown stage '" + s + "' (prepare, vae, audio, dit, export or all)");
+  if (all || s == "prepare") prepare(run, recipe);
+  if (all || s == "vae") train_vae(run);
+  if (all || s == "audio") train_audio(run);
+  if (all || s == "dit") train_dit(run);
+  if (all || s == "export") export_model(run);
+  return all ? run.done("export") : run.done(s);
+}
+
+}  // namespace kinema::train

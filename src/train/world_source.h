@@ -1,0 +1,25 @@
+// Training samples from Kinema World: sample i is a random scene drawn from seed (base + i), simulated,
+// drawn in the model's clip format, captioned with varied wording, with its layout render and sound events
+// for guided mode. Deterministic, thread-safe (every call builds its own world), cheap next to a DiT step.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/config.h"
+#include "train/data.h"
+
+namespace kinema::train {
+
+struct WorldSourceOptions {
+  uint64_t base_seed = 0;
+  bool guide = true;            // make the layout render and event channels
+  double layout_as_clip = 0.0;  // fraction of samples whose picture is the layout render (the VAE learns both)
+};
+
+SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions options);
+
+// Captions for training the tokenizer: `count` scenes' shots, each in several wordings.
+std::vector<std::string> world_captions(const model::ModelConfig& config, uint64_t base_seed, int count);
+
+}  // namespace kinema::train
