@@ -91,8 +91,8 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   check(c.dit.text_dim == c.text.width, dit, "text_dim", "must equal text_encoder.width");
   check(c.dit.condition_channels == 0 || c.dit.condition_channels == c.vae.latent_channels + 1, dit,
         "condition_channels", "must be 0 or vae.latent_channels + 1 (mask + latent)");
-  check(c.dit.guide_channels == 0 || c.dit.guide_channels == c.vae.latent_channels + 1, dit, "guide_channels",
-        "must be 0 or vae.latent_channels + 1 (layout latent + flag)");
+  check(c.dit.guide_channels == 0 || c.dit.guide_channels == 3 * c.vae.temporal_downsample + 1, dit,
+        "guide_channels", "must be 0 or 3 x vae.temporal_downsample + 1 (layout colours per folded frame + flag)");
   check(c.dit.audio_guide_channels != 1, dit, "audio_guide_channels", "must be 0 or events + 1 flag (>= 2)");
 
   if (root.has("audio")) {

@@ -21,13 +21,19 @@ torch::Tensor keep_or_all(const torch::Tensor& keep, const torch::Tensor& like) 
 
 }  // namespace
 
-torch::Tensor video_guide(VideoVae& vae, const torch::Tensor& layout, const torch::Tensor& like, const torch::Tensor& keep) {
+torch::Tensor video_guide(const torch::Tensor& layout, const torch::Tensor& like, int64_t r, const torch::Tensor& keep) {
+  const int64_t b = like.size(0), t = like.size(2), h = like.size(3), w = like.size(4);
   if (!layout.defined()) {
-    auto shape = like.sizes().vec();
-    return with_flag(torch::zeros(shape, like.options()), torch::zeros({like.size(0)}, like.options().dtype(torch::kBool)));
+    return with_flag(torch::zeros({b, 3 * r, t, h, w}, like.options()),
+                     torch::zeros({b}, like.options().dtype(torch::kBool)));
   }
-  const auto latents = vae->normalize(vae->encode(layout).mean).to(like.scalar_type());
-  return with_flag(latents, keep_or_all(keep, like));
+  const int64_t frames = layout.size(2);
+  // Average each latent pixel's cell, frame by frame: [B, 3, F, h, w].
+  auto cells = torch::adaptive_avg_pool3d(layout.to(like.options()), {frames, h, w});
+  // Fold r frames per latent frame after r - 1 copies of the first, as the causal VAE does.
+  if (r > 1) cells = torch::cat({cells.narrow(2, 0, 1).expand({-1, -1, r - 1, -1, -1}), cells}, 2);
+  cells = cells.reshape({b, 3, t, r, h, w}).permute({0, 1, 3, 2, 4, 5}).reshape({b, 3 * r, t, h, w});
+  return with_flag(cells, keep_or_all(keep, like));
 }
 
 torch::Tensor audio_guide(const torch::Tensor& events, const torch::Tensor& like, int64_t channels, const torch::Tensor& keep) {

@@ -300,7 +300,7 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
         fail(ErrorKind::invalid_input, "the guide's layout does not match the clip being made");
       layout = m.frames_to_tensor(guide->layout, frames);
     }
-    video_guide = model::video_guide(m.model->vae, layout, noise[0]);
+    video_guide = model::video_guide(layout, noise[0], c.vae.temporal_downsample);
   }
   if (guidable && c.has_audio() && c.dit.audio_guide_channels > 0) {
     torch::Tensor events;

@@ -67,8 +67,8 @@ struct Run {
   }
 
   // Samples for measuring statistics, from seeds no stage trains on.
-  std::vector<Sample> held_out(const model::ModelConfig& c, int count, double layout_as_clip) const {
-    const auto source = world_source(c, {.base_seed = 9000000000ull, .guide = false, .layout_as_clip = layout_as_clip});
+  std::vector<Sample> held_out(const model::ModelConfig& c, int count) const {
+    const auto source = world_source(c, {.base_seed = 9000000000ull, .guide = false});
     std::vector<Sample> out;
     for (int i = 0; i < count; ++i) out.push_back(source(static_cast<uint64_t>(i)));
     return out;
@@ -85,7 +85,7 @@ void prepare(Run& run, const Json& recipe) {
   const auto tokenizer = text::Tokenizer::load(run.path("tokenizer.model"));
   config.text.vocab_size = tokenizer.vocab_size();
   if (config.has_audio()) {
-    const auto samples = run.held_out(config, static_cast<int>(t.integer_or("statistics_clips", 32, 1, 100000)), 0.0);
+    const auto samples = run.held_out(config, static_cast<int>(t.integer_or("statistics_clips", 32, 1, 100000)));
     const auto [mean, std] = measure_log_mel(config.audio, config.clip.audio_sample_rate, samples);
     config.audio.log_mel_mean = mean;
     config.audio.log_mel_std = std;
@@ -109,15 +109,14 @@ void train_vae(Run& run) {
   vo.motion_weight = t.number_or("motion_weight", vo.motion_weight, 0, 1e3);
   vo.edge_weight = t.number_or("edge_weight", vo.edge_weight, 0, 1e3);
   vo.kl_weight = t.number_or("kl_weight", vo.kl_weight, 0, 1);
-  const double layout_share = t.number_or("layout_share", 0.25, 0, 1);
-  const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = false, .layout_as_clip = layout_share});
+  const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = false});
   const auto result = run_loop(*vae, run.loop("vae"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
   if (!result.finished) return;
   Ema ema(*vae, 0.0);
   ema.load(model::read_tensors(run.path("vae/checkpoint/ema.safetensors")));
   ema.copy_to(*vae);
   vae->eval();
-  measure_video_latent_stats(vae, run.held_out(config, 16, layout_share));
+  measure_video_latent_stats(vae, run.held_out(config, 16));
   model::write_tensors(run.path("vae.safetensors"), model::state_of(*vae));
   run.mark_done("vae", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
 }
@@ -139,7 +138,7 @@ void train_audio(Run& run) {
   ema.load(model::read_tensors(run.path("audio/checkpoint/ema.safetensors")));
   ema.copy_to(*ae);
   ae->eval();
-  measure_audio_latent_stats(ae, vocoder, run.held_out(config, 16, 0.0));
+  measure_audio_latent_stats(ae, vocoder, run.held_out(config, 16));
   model::write_tensors(run.path("audio.safetensors"), model::state_of(*ae));
   run.mark_done("audio", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
 }

@@ -192,10 +192,7 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
       video_parts.push_back(torch::cat(rows, 0));
     }
     const auto keep_guide = torch::rand({b}, g) >= o.guide_dropout;
-    if (c.dit.guide_channels > 0) {
-      torch::NoGradGuard no_grad;
-      video_parts.push_back(model::video_guide(m->vae, layout, xt, keep_guide));
-    }
+    if (c.dit.guide_channels > 0) video_parts.push_back(model::video_guide(layout, xt, c.vae.temporal_downsample, keep_guide));
     in.video = torch::cat(video_parts, 1);
     in.timestep = t;
 

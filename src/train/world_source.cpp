@@ -38,17 +38,12 @@ SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions o
     sample.index = index;
     sample.clip = shot.clip;
     sample.caption = shot.caption.text;
-    if (options.guide || options.layout_as_clip > 0) {
+    if (options.guide) {
       auto guide = pipeline::make_world_guide(rendered, 0, config.clip.width, config.clip.height,
                                               model::audio_latent_seconds(config), audio_grid_frames(config));
-      // A fixed fraction of indices, chosen by a hash so it does not follow the scene's own draws.
-      const bool as_clip = static_cast<double>((seed * 0x9E3779B97F4A7C15ull) >> 40) / (1ull << 24) < options.layout_as_clip;
-      if (as_clip) sample.clip.frames = guide.layout.frames;
-      if (options.guide) {
-        sample.layout = std::move(guide.layout);
-        sample.audio_events = std::move(guide.audio_events);
-        sample.audio_event_channels = guide.audio_event_channels;
-      }
+      sample.layout = std::move(guide.layout);
+      sample.audio_events = std::move(guide.audio_events);
+      sample.audio_event_channels = guide.audio_event_channels;
     }
     return sample;
   };

@@ -13,8 +13,7 @@ namespace kinema::train {
 
 struct WorldSourceOptions {
   uint64_t base_seed = 0;
-  bool guide = true;            // make the layout render and event channels
-  double layout_as_clip = 0.0;  // fraction of samples whose picture is the layout render (the VAE learns both)
+  bool guide = true;  // make the layout render and event channels
 };
 
 SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions options);

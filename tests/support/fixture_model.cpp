@@ -23,7 +23,7 @@ model::ModelConfig fixture_config(const FixtureOptions& options) {
       {"dit",
        {{"latent_channels", 4}, {"condition_channels", options.condition_channels}, {"patch", {1, 2, 2}},
         {"width", 32}, {"depth", 2}, {"heads", 2}, {"ffn_dim", 64}, {"freq_dim", 32}, {"text_dim", 32},
-        {"audio_channels", options.audio ? 4 : 0}, {"guide_channels", options.guided ? 5 : 0},
+        {"audio_channels", options.audio ? 4 : 0}, {"guide_channels", options.guided ? 13 : 0},
         {"audio_guide_channels", options.guided && options.audio ? pipeline::kAudioEventChannels + 1 : 0}}},
       {"sampler", {{"steps", 4}, {"guidance", 3.0}, {"shift", 1.0}, {"solver", "euler"}}},
   };

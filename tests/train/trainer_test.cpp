@@ -111,7 +111,7 @@ TEST(Trainer, DiffusionTransformerLossFallsWithGuideAndConditionChannels) {
   testing::TempDir dir;
   testing::make_fixture_model(dir / "fixture");
   auto config = testing::fixture_config();
-  config.dit.guide_channels = config.vae.latent_channels + 1;
+  config.dit.guide_channels = 3 * config.vae.temporal_downsample + 1;
   config.dit.condition_channels = config.vae.latent_channels + 1;
   config.text.vocab_size = text::Tokenizer::load(dir / "fixture" / "tokenizer.model").vocab_size();
   torch::manual_seed(0);

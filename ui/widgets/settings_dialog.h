@@ -1,0 +1,28 @@
+// The settings dialog: model folder, device, default steps, export folder, autosave interval.
+#pragma once
+
+#include <QDialog>
+
+#include "app/studio_settings.h"
+
+class QComboBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace kinema::studio {
+
+class SettingsDialog : public QDialog {
+  Q_OBJECT
+ public:
+  SettingsDialog(const StudioSettings& settings, QWidget* parent = nullptr);
+  StudioSettings settings() const;
+
+ private:
+  QLineEdit* model_;
+  QComboBox* device_;
+  QSpinBox* steps_;
+  QLineEdit* export_;
+  QSpinBox* autosave_;
+};
+
+}  // namespace kinema::studio

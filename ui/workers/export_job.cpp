@@ -1,0 +1,59 @@
+// The export worker: assemble the sequence's frames and continuous sound, then write_mp4.
+#include "workers/export_job.h"
+
+#include <QMetaObject>
+#include <QtConcurrent>
+
+#include "core/error.h"
+#include "media/mp4_writer.h"
+
+namespace kinema::studio {
+
+ExportJob::ExportJob(Sequence sequence, QString path, QObject* parent)
+    : QObject(parent), sequence_(std::move(sequence)), path_(std::move(path)) {
+  connect(&watcher_, &QFutureWatcher<QString>::finished, this, [this] {
+    const QString error = watcher_.result();
+    if (error.isEmpty())
+      emit finished(path_);
+    else
+      emit failed(error, cancel_->load());
+  });
+}
+
+ExportJob::~ExportJob() {
+  cancel_->store(true);
+  watcher_.waitForFinished();
+}
+
+void ExportJob::start() {
+  if (sequence_.empty()) {
+    QMetaObject::invokeMethod(this, [this] { emit failed(tr("There is nothing to export: no shot has a take yet."), false); },
+                              Qt::QueuedConnection);
+    return;
+  }
+  auto cancel = cancel_;
+  auto permille = permille_;
+  // `this` outlives the run: the destructor cancels and waits for it.
+  watcher_.setFuture(QtConcurrent::run([this, sequence = sequence_, path = path_.toStdString(), cancel, permille]() -> QString {
+    try {
+      const media::Clip clip = sequence.assemble();
+      if (cancel->load()) fail(ErrorKind::cancelled, "export cancelled");
+      media::Mp4Options options;
+      options.title = "Kinema Studio export";
+      options.comment = "AI-generated (synthetic) video made with Kinema Studio";
+      media::write_mp4(clip, path, options, [&](double fraction) {
+        const int now = static_cast<int>(fraction * 1000);
+        if (permille->exchange(now) != now)  // report each 0.1 %, not every call
+          QMetaObject::invokeMethod(this, [this, fraction] { emit progress(fraction); }, Qt::QueuedConnection);
+        return !cancel->load();
+      });
+      return {};
+    } catch (const std::exception& e) {
+      return QString::fromStdString(e.what());
+    }
+  }));
+}
+
+void ExportJob::cancel() { cancel_->store(true); }
+
+}  // namespace kinema::studio
