@@ -123,7 +123,34 @@ ModelSummary Generator::summary() const {
 
 int Generator::threads() const { return torch::get_num_threads(); }
 
+namespace {
+
+// Where `needle` (lower case) next occurs in `text` from `from`, ignoring ASCII case; npos if nowhere.
+size_t find_folded(const std::string& text, const std::string& needle, size_t from) {
+  const auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(std::min(from, text.size())), text.end(),
+                              needle.begin(), needle.end(), [](char a, char b) {
+                                return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+                              });
+  return it == text.end() ? std::string::npos : static_cast<size_t>(it - text.begin());
+}
+
+// A model trained with world guidance understands what the world's prompt parser understands.
+std::vector<PromptWord> world_unknown_words(const std::string& text) {
+  std::vector<PromptWord> out;
+  size_t cursor = 0;
+  for (const auto& word : world::parse_prompt(text).words) {
+    const size_t at = find_folded(text, word.text, cursor);
+    if (at == std::string::npos) continue;
+    cursor = at + word.text.size();
+    if (word.meaning == "unknown") out.push_back({at, word.text.size(), text.substr(at, word.text.size())});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<PromptWord> Generator::unknown_words(const std::string& text) const {
+  if (config().dit.guide_channels > 0) return world_unknown_words(text);
   const text::Tokenizer& tokenizer = impl_->tokenizer;
   const int unknown = tokenizer.unk_id();
   const std::vector<std::string>& whole = known_words();
@@ -156,7 +183,18 @@ const std::vector<std::string>& Generator::known_words() const {
   std::call_once(impl_->known_words_once, [this] {
     const text::Tokenizer& tokenizer = impl_->tokenizer;
     std::vector<std::string>& words = impl_->known_words;
-    for (int id = 0; id < tokenizer.vocab_size(); ++id) {
+    if (config().dit.guide_channels > 0) {  // the world's vocabulary, word by word
+      for (const auto& phrase : world::vocabulary()) {
+        size_t start = 0;
+        const std::string text(phrase.text);
+        while (start < text.size()) {
+          const size_t end = std::min(text.find(' ', start), text.size());
+          words.push_back(text.substr(start, end - start));
+          start = end + 1;
+        }
+      }
+    }
+    for (int id = 0; id < tokenizer.vocab_size() && config().dit.guide_channels == 0; ++id) {
       const std::string piece = tokenizer.piece(id);
       if (piece.size() <= kWordStart.size() || piece.compare(0, kWordStart.size(), kWordStart) != 0) continue;
       const std::string word = piece.substr(kWordStart.size());

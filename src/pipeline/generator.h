@@ -90,12 +90,12 @@ class Generator {
   // Checks a request without running it (empty prompt, length the model cannot make, bad settings).
   void validate(const GenerationRequest& request) const;
 
-  // Words of `text` the model's tokenizer does not know: it holds them neither as a whole-word piece nor
-  // splits them into pieces of two or more characters. A word it can only spell letter by letter, or
-  // not at all, was not in the text it learned from, so the model has no meaning for it.
-  // Thread-safe beside generate().
+  // Words of `text` the model does not know. A model trained with world guidance knows what the world's
+  // prompt parser knows (world/vocabulary.h). Otherwise: words its tokenizer holds neither as a
+  // whole-word piece nor splits into pieces of two or more characters (a word it can only spell letter by
+  // letter was not in the text it learned from). Thread-safe beside generate().
   std::vector<PromptWord> unknown_words(const std::string& text) const;
-  // The whole words the tokenizer holds as pieces of their own, sorted: what the model knows by name.
+  // What the model knows by name, sorted: the world's words, or the tokenizer's whole-word pieces.
   const std::vector<std::string>& known_words() const;
 
   // Generates one clip. Progress is reported at each stage and after every denoising step; setting

@@ -154,6 +154,20 @@ TEST(GeneratorModes, GuidedWhenTheWorldKnowsThePromptFreeOtherwise) {
   EXPECT_EQ(generator->generate(r).mode, "free");
 }
 
+TEST(GeneratorModes, AGuidedModelKnowsTheWorldsWords) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  const std::string prompt = "A Red ball bounces on the METAL floor beside a zebra";
+  const auto unknown = generator->unknown_words(prompt);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].text, "zebra");
+  EXPECT_EQ(prompt.substr(unknown[0].offset, unknown[0].length), "zebra");
+  const auto& known = generator->known_words();
+  EXPECT_TRUE(std::binary_search(known.begin(), known.end(), "metal"));
+  EXPECT_FALSE(std::binary_search(known.begin(), known.end(), "zebra"));
+}
+
 TEST(GeneratorModes, TheLayoutChangesThePicture) {
   testing::TempDir dir;
   testing::make_fixture_model(dir / "m", 1, {.guided = true});

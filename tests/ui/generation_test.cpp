@@ -222,7 +222,7 @@ class GenerationTest : public QObject {
   }
 
   void unknownWordsComeFromTheModelsTokenizer() {
-    TokenizerLexicon lexicon(queue_->generator());
+    ModelLexicon lexicon(queue_->generator());
     const QStringList known = lexicon.knownWords();
     QVERIFY(!known.isEmpty());
     for (const QString& word : known) QVERIFY2(lexicon.unknownWords(word).isEmpty(), qPrintable(word));
@@ -240,7 +240,7 @@ class GenerationTest : public QObject {
     QVERIFY(!words.contains(known.last()));
 
     PromptEdit edit;
-    edit.setLexicon(std::make_shared<TokenizerLexicon>(queue_->generator()));
+    edit.setLexicon(std::make_shared<ModelLexicon>(queue_->generator()));
     edit.setPlainText(text);
     edit.checkWords();
     QCOMPARE(edit.unknownWords().size(), unknown.size());

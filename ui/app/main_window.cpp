@@ -60,7 +60,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     modelLabel_->setText(tr("Model: %1 %2 on %3").arg(QString::fromStdString(summary.name),
                                                       QString::fromStdString(summary.version),
                                                       QString::fromStdString(summary.device)));
-    prompt_->setLexicon(std::make_shared<TokenizerLexicon>(generator));
+    prompt_->setLexicon(std::make_shared<ModelLexicon>(generator));
     const auto& c = *modelConfig_;
     prompt_->setModelDefaults({true, c.sampler.steps, c.sampler.guidance, QString::fromStdString(c.sampler.solver),
                                c.clip.fps, static_cast<double>(c.clip.frames) / c.clip.fps,

@@ -25,13 +25,16 @@ std::vector<int> utf16PositionsOfBytes(const QString& text) {
 
 }  // namespace
 
-TokenizerLexicon::TokenizerLexicon(std::shared_ptr<const pipeline::Generator> generator)
+ModelLexicon::ModelLexicon(std::shared_ptr<const pipeline::Generator> generator)
     : generator_(std::move(generator)) {
   for (const std::string& word : generator_->known_words()) known_ << QString::fromStdString(word);
-  source_ = QObject::tr("the tokenizer of model %1").arg(QString::fromStdString(generator_->config().name));
+  const QString name = QString::fromStdString(generator_->config().name);
+  source_ = generator_->config().dit.guide_channels > 0
+                ? QObject::tr("model %1 (what Kinema World understands)").arg(name)
+                : QObject::tr("the tokenizer of model %1").arg(name);
 }
 
-QList<PromptLexicon::Word> TokenizerLexicon::unknownWords(const QString& text) const {
+QList<PromptLexicon::Word> ModelLexicon::unknownWords(const QString& text) const {
   const QByteArray utf8 = text.toUtf8();
   const auto positions = utf16PositionsOfBytes(text);
   QList<Word> words;

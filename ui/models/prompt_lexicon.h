@@ -1,5 +1,5 @@
-// Which words of a prompt the current model knows. The tokenizer's vocabulary answers today; the world's
-// prompt parser (src/world, in progress) can answer later through the same interface.
+// Which words of a prompt the current model knows, as the engine says (Generator::unknown_words: the
+// world's vocabulary for a model trained with world guidance, else the model's tokenizer).
 #pragma once
 
 #include <QList>
@@ -27,10 +27,10 @@ class PromptLexicon {
   virtual QString source() const = 0;          // who knows the words, for the tooltip ("model X's tokenizer")
 };
 
-// The model's tokenizer: Generator::unknown_words and known_words.
-class TokenizerLexicon : public PromptLexicon {
+// The model: Generator::unknown_words and known_words.
+class ModelLexicon : public PromptLexicon {
  public:
-  explicit TokenizerLexicon(std::shared_ptr<const pipeline::Generator> generator);
+  explicit ModelLexicon(std::shared_ptr<const pipeline::Generator> generator);
   QList<Word> unknownWords(const QString& text) const override;
   QStringList knownWords() const override { return known_; }
   QString source() const override { return source_; }
