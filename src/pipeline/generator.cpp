@@ -320,12 +320,30 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     const auto parsed = world::parse_prompt(request.prompt, format);
     result.unknown_words = parsed.unknown;
     if (request.mode == "guided" || parsed.unknown.empty()) {
+      world::Scene scene = parsed.scene;
+      int first = 0;  // the clip's first frame in the simulation
+      if (!request.continue_scene.empty()) {
+        // One continuous simulation: this clip starts where the previous shot ended, less the frames
+        // it holds from that shot's end.
+        world::Scene previous;
+        try {
+          previous = world::scene_from_json(Json::parse(request.continue_scene), "continued scene");
+        } catch (const Json::exception& e) {
+          fail(ErrorKind::invalid_input, std::string("the continued scene is not valid JSON: ") + e.what());
+        }
+        if (previous.format.width != c.clip.width || previous.format.height != c.clip.height ||
+            previous.format.fps != c.clip.fps)
+          fail(ErrorKind::invalid_input, "the continued scene was made in another clip format than this model's");
+        first = std::max(0, previous.total_frames() - result.held_frames);
+        scene = continue_scene(previous, parsed, first + frames);
+      }
       world::WorldOptions options;
       options.pictures = false;
       options.sound.events = options.sound.ambience = false;
-      const auto rendered = world::render_scene(parsed.scene, options);
-      guide = make_world_guide(rendered, 0, c.clip.width, c.clip.height, model::audio_latent_seconds(c),
+      const auto rendered = world::render_scene(scene, options);
+      guide = make_world_guide(rendered, first, frames, c.clip.width, c.clip.height, model::audio_latent_seconds(c),
                                std::max<int64_t>(audio_t, 1));
+      result.world_scene = world::to_json(scene).dump();
     }
   }
   result.mode = guide ? "guided" : "free";

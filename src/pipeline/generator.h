@@ -33,6 +33,9 @@ struct GenerationRequest {
   // shots of a timeline) passes the guide directly.
   std::string mode = "auto";
   std::optional<WorldGuide> guide;
+  // The world scene of the shot before (GenerationResult::world_scene), to continue in one simulation:
+  // with start_frames, the clip starts that many frames before the previous shot's end.
+  std::string continue_scene;
   // Frames the clip must start with (e.g. the end of the previous shot, or one still image): they are
   // encoded and held fixed while the rest is denoised. Same size as the model's clips.
   std::optional<media::Clip> start_frames;
@@ -58,6 +61,7 @@ struct GenerationResult {
   uint64_t seed = 0;
   int held_frames = 0;  // video frames taken from start_frames
   std::string mode;     // "guided" or "free": what was used
+  std::string world_scene;  // guided mode: the world scene simulated (JSON), for continuing it
   std::vector<std::string> unknown_words;  // words of the prompt the world does not know
 };
 

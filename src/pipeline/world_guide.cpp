@@ -1,7 +1,10 @@
 // Guided mode's inputs from Kinema World.
 #include "pipeline/world_guide.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "core/error.h"
 
 namespace kinema::pipeline {
 
@@ -52,23 +55,63 @@ std::vector<float> rasterize_events(const std::vector<world::SoundEvent>& events
   return out;
 }
 
-WorldGuide make_world_guide(const world::RenderedScene& rendered, int shot, int width, int height,
-                            double grid_seconds, int64_t grid_frames) {
+WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_frame, int frame_count, int width,
+                            int height, double grid_seconds, int64_t grid_frames) {
+  const auto& scene = rendered.scene;
+  const auto& frames = rendered.trace.frames;
+  if (first_frame < 0 || frame_count < 1 || first_frame + frame_count > static_cast<int>(frames.size()))
+    fail(ErrorKind::internal, "world guide: frames [" + std::to_string(first_frame) + ", " +
+                                  std::to_string(first_frame + frame_count) + ") lie outside the simulation");
   WorldGuide guide;
-  const auto labels = world::shot_labels(rendered.scene, rendered.trace, shot, width, height);
   auto& clip = guide.layout;
   clip.width = width;
   clip.height = height;
-  clip.fps = rendered.scene.format.fps;
-  clip.frames.resize(labels.size() * 3);
-  for (size_t i = 0; i < labels.size(); ++i) {
-    const world::Rgb c = layout_colour(labels[i]);
-    clip.frames[3 * i] = c.r;
-    clip.frames[3 * i + 1] = c.g;
-    clip.frames[3 * i + 2] = c.b;
+  clip.fps = scene.format.fps;
+  clip.frames.resize(static_cast<size_t>(frame_count) * width * height * 3);
+  world::Renderer renderer(scene, scene.format.width, scene.format.height);
+  std::vector<uint8_t> labels(static_cast<size_t>(width) * height);
+  for (int f = 0; f < frame_count; ++f) {
+    renderer.labels(frames[first_frame + f], width, height, labels.data());
+    uint8_t* out = clip.frame(f);
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const world::Rgb c = layout_colour(labels[i]);
+      out[3 * i] = c.r;
+      out[3 * i + 1] = c.g;
+      out[3 * i + 2] = c.b;
+    }
   }
-  guide.audio_events = rasterize_events(rendered.shots.at(shot).events, grid_seconds, grid_frames);
+  // The window's events, timed from its start.
+  const double start = static_cast<double>(first_frame) / scene.format.fps;
+  const double end = static_cast<double>(first_frame + frame_count) / scene.format.fps;
+  std::vector<world::SoundEvent> events;
+  for (world::SoundEvent e : rendered.trace.events)
+    if (e.time + e.duration >= start && e.time < end) {
+      e.time -= start;
+      events.push_back(e);
+    }
+  guide.audio_events = rasterize_events(events, grid_seconds, grid_frames);
   return guide;
+}
+
+world::Scene continue_scene(const world::Scene& previous, const world::ParsedPrompt& prompt, int frames_needed) {
+  world::Scene scene = previous;
+  const double rate = previous.duration() > 0 ? (previous.light_end - previous.light_start) / previous.duration() : 0.0;
+  bool names_style = false;
+  for (const auto& w : prompt.words) names_style = names_style || w.meaning.rfind("style", 0) == 0;
+  if (names_style) scene.style = prompt.scene.style;
+  // The new shot's camera; a followed subject is the thing of the same kind and colour in this scene.
+  world::Shot shot = prompt.scene.shots.empty() ? world::Shot{} : prompt.scene.shots.front();
+  if (shot.subject >= 0) {
+    const world::Object* wanted = prompt.scene.find(shot.subject);
+    shot.subject = -1;
+    for (const auto& o : scene.objects)
+      if (wanted && o.kind == wanted->kind && o.colour == wanted->colour) shot.subject = o.id;
+  }
+  if (shot.camera == world::CameraMove::follow && shot.subject < 0) shot.camera = world::CameraMove::static_;
+  while (scene.total_frames() < frames_needed) scene.shots.push_back(shot);
+  scene.light_end = std::clamp(scene.light_start + rate * scene.duration(), 0.0, world::kLightNight);
+  world::validate(scene);
+  return scene;
 }
 
 }  // namespace kinema::pipeline

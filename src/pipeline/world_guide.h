@@ -23,10 +23,17 @@ struct WorldGuide {
 // The flat colour of a label in the layout render.
 world::Rgb layout_colour(uint8_t label);
 
-// The guide for shot `shot` of a rendered scene at width x height, with events on a grid of
-// `grid_frames` frames of `grid_seconds` each from the shot's start.
-WorldGuide make_world_guide(const world::RenderedScene& rendered, int shot, int width, int height,
-                            double grid_seconds, int64_t grid_frames);
+// The guide for frames [first_frame, first_frame + frame_count) of a rendered scene's trace (the window
+// may cross cuts: a continued shot starts with the previous shot's last frames) at width x height, with
+// the window's events on a grid of `grid_frames` frames of `grid_seconds` each from its start.
+WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_frame, int frame_count, int width,
+                            int height, double grid_seconds, int64_t grid_frames);
+
+// The scene that continues `previous` for a new shot asked for by `prompt`: the same things carry on in one
+// continuous simulation (what broke stays broken, what rolls keeps rolling); the new shot's camera and the
+// style come from the prompt where it names them, and the light keeps drifting at the previous rate. Shots
+// are added until the scene has at least `frames_needed` frames.
+world::Scene continue_scene(const world::Scene& previous, const world::ParsedPrompt& prompt, int frames_needed);
 
 // The events alone on that grid (instants split between the two nearest grid frames by their sub-frame
 // time; rolling and sliding spread over the frames they last).

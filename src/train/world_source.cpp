@@ -39,7 +39,7 @@ SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions o
     sample.clip = shot.clip;
     sample.caption = shot.caption.text;
     if (options.guide) {
-      auto guide = pipeline::make_world_guide(rendered, 0, config.clip.width, config.clip.height,
+      auto guide = pipeline::make_world_guide(rendered, 0, config.clip.frames, config.clip.width, config.clip.height,
                                               model::audio_latent_seconds(config), audio_grid_frames(config));
       sample.layout = std::move(guide.layout);
       sample.audio_events = std::move(guide.audio_events);

@@ -181,6 +181,31 @@ TEST(GeneratorModes, TheLayoutChangesThePicture) {
   EXPECT_NE(guided.frames, free.frames);
 }
 
+TEST(GeneratorModes, AGuidedShotContinuesThePreviousShotsSimulation) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  GenerationRequest r;
+  r.prompt = "a blue glass falls and shatters on the wood floor";
+  const auto first = generator->generate(r);
+  ASSERT_EQ(first.mode, "guided");
+  ASSERT_FALSE(first.world_scene.empty());
+
+  GenerationRequest next;
+  next.prompt = "the camera pans left";
+  next.continue_scene = first.world_scene;
+  next.start_frames = first.clip;  // the last 5 frames of shot 1: the clip starts 4 frames before the cut
+  next.start_frames->frames.erase(next.start_frames->frames.begin(),
+                                  next.start_frames->frames.begin() + first.clip.frame_bytes() * 4);
+  const auto second = generator->generate(next);
+  EXPECT_EQ(second.mode, "guided");
+  EXPECT_EQ(second.held_frames, 5);
+  const Json scene = Json::parse(second.world_scene);
+  EXPECT_GE(scene.at("shots").size(), 2u);
+  next.continue_scene = "{not json";
+  EXPECT_NE(error_of([&] { generator->generate(next); }).find("not valid JSON"), std::string::npos);
+}
+
 TEST(GeneratorModes, GuidedModeNeedsAModelTrainedForIt) {
   testing::TempDir dir;
   testing::make_fixture_model(dir / "m");

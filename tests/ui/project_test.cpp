@@ -48,6 +48,8 @@ Take takeNamed(const QString& file, int frames, int held) {
   t.prompt = "a ball";
   t.created = QDateTime::fromString("2025-01-02T03:04:05.678Z", Qt::ISODateWithMs);
   t.wallSeconds = 1.5;
+  t.mode = "guided";
+  t.worldScene = R"({"seed": 7, "shots": [{"camera": "static"}]})";  // kept as text, whatever it holds
   return t;
 }
 

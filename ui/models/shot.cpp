@@ -74,6 +74,7 @@ QJsonObject takeToJson(const Take& take) {
       {"prompt", take.prompt},
       {"mode", take.mode},
       {"continued_from", take.continuedFrom},
+      {"world_scene", take.worldScene},
       {"created", take.created.toString(Qt::ISODateWithMs)},
       {"wall_seconds", take.wallSeconds},
   };
@@ -94,6 +95,7 @@ Take takeFromJson(const QJsonObject& json, const QString& where) {
   take.prompt = text(json, "prompt", where);
   take.mode = text(json, "mode", where);
   take.continuedFrom = text(json, "continued_from", where);
+  take.worldScene = json.value("world_scene").toString();  // optional: projects from before guided mode lack it
   take.created = QDateTime::fromString(text(json, "created", where), Qt::ISODateWithMs);
   take.wallSeconds = number(json, "wall_seconds", where);
   return take;

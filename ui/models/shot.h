@@ -39,6 +39,7 @@ struct Take {
   QString prompt;         // the prompt it was made from
   QString mode;           // the model's generation mode ("guided", "free") where the model reports one
   QString continuedFrom;  // the previous shot's take it continues, empty if none
+  QString worldScene;     // guided mode: the world scene simulated (JSON), which the next shot continues
   QDateTime created;
   double wallSeconds = 0.0;
 

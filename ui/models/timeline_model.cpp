@@ -55,6 +55,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
       return shot.currentTake;
     case HasTakeRole:
       return take != nullptr;
+    case ModeRole:
+      return take ? take->mode : QString();
     case StatusRole: {
       const QString transient = status_.value(shot.id);
       if (!transient.isEmpty()) return transient;
@@ -81,6 +83,7 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
   names.insert(CurrentTakeRole, "currentTake");
   names.insert(StatusRole, "status");
   names.insert(HasTakeRole, "hasTake");
+  names.insert(ModeRole, "mode");
   return names;
 }
 

@@ -25,6 +25,7 @@ class TimelineModel : public QAbstractListModel {
     CurrentTakeRole,  // index, -1 without takes
     StatusRole,       // QString: "queued", "step 3/20", "media missing", ...
     HasTakeRole,
+    ModeRole,         // QString: the current take's generation mode ("guided", "free"), empty if unknown
   };
   static constexpr char kMimeType[] = "application/x-kinema-shot-ids";
 

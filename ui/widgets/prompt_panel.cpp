@@ -269,7 +269,8 @@ void PromptPanel::setShot(const Shot& shot, int number) {
   takes_->setCurrentIndex(shot.currentTake);
   takes_->setEnabled(shot.takes.size() > 1);
   if (const Take* t = shot.current()) {
-    QString info = tr("%1 steps, %2, guidance %3, made in %4 s")
+    QString info = tr("%1%2 steps, %3, guidance %4, made in %5 s")
+                       .arg(t->mode.isEmpty() ? QString() : tr("%1 mode, ").arg(t->mode))
                        .arg(t->steps)
                        .arg(t->solver)
                        .arg(t->guidance)

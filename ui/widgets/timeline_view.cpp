@@ -61,8 +61,10 @@ void ShotDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, 
   const QString length = hasTake || seconds > 0 ? QStringLiteral("%1 s").arg(seconds, 0, 'f', 2) : QStringLiteral("—");
   painter->drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, length);
   const int takes = index.data(TimelineModel::TakeCountRole).toInt();
-  const QString takeText = takes > 0 ? QObject::tr("take %1 of %2").arg(index.data(TimelineModel::CurrentTakeRole).toInt() + 1).arg(takes)
-                                     : QObject::tr("no take");
+  const QString mode = index.data(TimelineModel::ModeRole).toString();
+  QString takeText = takes > 0 ? QObject::tr("take %1 of %2").arg(index.data(TimelineModel::CurrentTakeRole).toInt() + 1).arg(takes)
+                               : QObject::tr("no take");
+  if (!mode.isEmpty()) takeText += QStringLiteral(" · ") + mode;
   painter->setPen(option.palette.placeholderText().color());
   painter->drawText(QRect(card.left() + 8, textTop + lineHeight, card.width() - 16, lineHeight), Qt::AlignLeft, takeText);
   painter->setPen(option.palette.text().color());

@@ -75,6 +75,7 @@ QString planGeneration(const TimelineModel& timeline, int row, MediaLibrary& med
   start.fps = clip->fps;
   start.frames.assign(clip->frame(shownEnd - hold), clip->frame(shownEnd - hold) + clip->frame_bytes() * hold);
   r.start_frames = std::move(start);
+  r.continue_scene = previousTake->worldScene.toStdString();  // guided mode: one simulation across the cut
   const int frames = std::min(static_cast<int>(std::lround(wanted * fps)) + hold, config.clip.max_frames);
   r.seconds = static_cast<double>(frames) / fps;
   job.continuedFrom = previousTake->id;
@@ -228,6 +229,7 @@ void GenerationQueue::dispatch() {
       take.solver = QString::fromStdString(result.solver);
       take.prompt = QString::fromStdString(job.request.prompt);
       take.mode = QString::fromStdString(result.mode);
+      take.worldScene = QString::fromStdString(result.world_scene);
       take.continuedFrom = job.continuedFrom;
       take.created = QDateTime::currentDateTimeUtc();
       take.wallSeconds = result.wall_seconds;
