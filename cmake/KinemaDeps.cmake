@@ -17,6 +17,10 @@ pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET
 pkg_check_modules(OPENAL IMPORTED_TARGET openal)
 pkg_check_modules(SENTENCEPIECE IMPORTED_TARGET sentencepiece)
 
+# Kinema World and the trainer's plots.
+find_package(box2d REQUIRED)
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+
 # Optional parts: the world (Box2D, Cairo), the studio (Qt 6), tests and benchmarks.
 option(KINEMA_WITH_STUDIO "Build Kinema Studio (Qt 6)" ON)
 option(KINEMA_WITH_TESTS "Build the tests" ON)
