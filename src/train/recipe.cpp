@@ -12,6 +12,7 @@
 #include "pipeline/world_guide.h"
 #include "text/tokenizer.h"
 #include "train/loop.h"
+#include "train/reports.h"
 #include "train/stages.h"
 #include "train/world_source.h"
 
@@ -116,9 +117,12 @@ void train_vae(Run& run) {
   ema.load(model::read_tensors(run.path("vae/checkpoint/ema.safetensors")));
   ema.copy_to(*vae);
   vae->eval();
-  measure_video_latent_stats(vae, run.held_out(config, 16));
+  const auto held_out = run.held_out(config, 16);
+  measure_video_latent_stats(vae, held_out);
   model::write_tensors(run.path("vae.safetensors"), model::state_of(*vae));
-  run.mark_done("vae", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
+  const Json report = video_reconstruction_report(vae, held_out, run.path("vae.reconstruction.png"));
+  run.report("vae: held-out reconstruction " + report.dump());
+  run.mark_done("vae", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}, {"held_out", report}});
 }
 
 void train_audio(Run& run) {
@@ -138,9 +142,12 @@ void train_audio(Run& run) {
   ema.load(model::read_tensors(run.path("audio/checkpoint/ema.safetensors")));
   ema.copy_to(*ae);
   ae->eval();
-  measure_audio_latent_stats(ae, vocoder, run.held_out(config, 16));
+  const auto held_out = run.held_out(config, 16);
+  measure_audio_latent_stats(ae, vocoder, held_out);
   model::write_tensors(run.path("audio.safetensors"), model::state_of(*ae));
-  run.mark_done("audio", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
+  const Json report = audio_reconstruction_report(ae, vocoder, held_out);
+  run.report("audio: held-out reconstruction " + report.dump());
+  run.mark_done("audio", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}, {"held_out", report}});
 }
 
 // The whole model with the finished autoencoders loaded and frozen.
