@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,6 +16,8 @@
 
 namespace kinema::train {
 
+struct Encoded;  // the same sample as the DiT stage trains on it (train/latent_cache.h)
+
 struct Sample {
   uint64_t index = 0;
   media::Clip clip;     // picture and sound in the model's format
@@ -22,6 +25,8 @@ struct Sample {
   media::Clip layout;   // the world's layout render of the same frames (no style, no light), or empty
   std::vector<float> audio_events;  // event channels on the audio latent grid, [channels][frames], or empty
   int audio_event_channels = 0;
+  std::vector<std::string> wordings;  // several wordings of the same shot, when the source makes them
+  std::shared_ptr<const Encoded> encoded;  // from the latent cache: latents instead of clip, layout and sound
 };
 
 using SampleSource = std::function<Sample(uint64_t index)>;

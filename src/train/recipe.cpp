@@ -11,6 +11,7 @@
 #include "pipeline/device.h"
 #include "pipeline/world_guide.h"
 #include "text/tokenizer.h"
+#include "train/latent_cache.h"
 #include "train/loop.h"
 #include "train/reports.h"
 #include "train/stages.h"
@@ -182,9 +183,22 @@ void train_dit(Run& run) {
   d.guide_dropout = t.number_or("guide_dropout", d.guide_dropout, 0, 1);
   d.condition_rate = t.number_or("condition_rate", d.condition_rate, 0, 1);
   d.audio_weight = t.number_or("audio_weight", d.audio_weight, 0, 100);
-  const auto source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = config.dit.guide_channels > 0});
-  const auto result = run_loop(*m, run.loop("dit"), dit_loss_parts(), source,
-                               dit_step(m, tokenizer, config.has_audio() ? &vocoder : nullptr, d), run.report, run.stop);
+  const model::MelVocoder* sound = config.has_audio() ? &vocoder : nullptr;
+  const bool guided = config.dit.guide_channels > 0;
+  SampleSource source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided});
+  if (const int64_t cached = t.integer_or("cache_samples", 0, 0, 100000000); cached > 0) {
+    // Encode world clips once, then train on the cache (see train/latent_cache.h).
+    LatentCacheOptions co;
+    co.dir = run.path("latents");
+    co.samples = cached;
+    co.data_workers = static_cast<int>(t.integer_or("data_workers", 1, 1, 64));
+    const auto clips = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided,
+                                             .wordings = static_cast<int>(t.integer_or("wordings", 4, 1, 64))});
+    if (!build_latent_cache(m, sound, clips, co, run.report, run.stop)) return;
+    source = latent_cache_source(co, run.data_seed("dit"));
+  }
+  const auto result = run_loop(*m, run.loop("dit"), dit_loss_parts(), source, dit_step(m, tokenizer, sound, d),
+                               run.report, run.stop);
   if (result.finished) run.mark_done("dit", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
 }
 

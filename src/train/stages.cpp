@@ -1,6 +1,7 @@
 // One training step of each stage.
 #include "train/stages.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -137,6 +138,51 @@ std::pair<double, double> measure_log_mel(const model::AudioConfig& config, int 
 
 // ---- diffusion transformer -------------------------------------------------------------------------
 
+EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch, const model::MelVocoder* vocoder) {
+  torch::NoGradGuard no_grad;
+  const auto& c = m->config;
+  EncodedBatch e;
+  const bool cached = std::all_of(batch.begin(), batch.end(), [](const Sample& s) { return s.encoded != nullptr; });
+  if (cached) {
+    const auto stack = [&](torch::Tensor Encoded::*field) {
+      std::vector<torch::Tensor> rows;
+      for (const Sample& s : batch) rows.push_back((*s.encoded).*field);
+      return rows.front().defined() ? torch::stack(rows) : torch::Tensor{};
+    };
+    return {stack(&Encoded::video), stack(&Encoded::layout), stack(&Encoded::audio), stack(&Encoded::events)};
+  }
+  std::vector<torch::Tensor> frames, layouts, event_rows;
+  bool all_layouts = true, all_events = true;
+  for (const Sample& s : batch) {
+    frames.push_back(frames_tensor(s.clip));
+    all_layouts = all_layouts && s.layout.frame_count() == s.clip.frame_count();
+    if (all_layouts) layouts.push_back(frames_tensor(s.layout));
+    all_events = all_events && !s.audio_events.empty();
+    if (all_events)
+      event_rows.push_back(torch::from_blob(const_cast<float*>(s.audio_events.data()),
+                                            {s.audio_event_channels,
+                                             static_cast<int64_t>(s.audio_events.size()) / s.audio_event_channels},
+                                            torch::kFloat)
+                               .clone());
+  }
+  e.video = m->vae->normalize(m->vae->encode(torch::stack(frames)).mean);
+  if (c.dit.guide_channels > 0 && all_layouts) {
+    const auto l = torch::stack(layouts);
+    e.layout = torch::adaptive_avg_pool3d(l, {l.size(2), e.video.size(3), e.video.size(4)});
+  }
+  if (c.has_audio() && vocoder) {
+    const auto mel = mel_batch(batch, *vocoder, c.audio, int64_t{c.audio.downsample} * c.dit.audio_patch);
+    e.audio = m->audio_vae->normalize(m->audio_vae->encode(mel).mean);
+    if (c.dit.audio_guide_channels > 0 && all_events) {
+      e.events = torch::stack(event_rows);
+      if (e.events.size(2) < e.audio.size(2))
+        e.events = torch::constant_pad_nd(e.events, {0, e.audio.size(2) - e.events.size(2)});
+      e.events = e.events.narrow(2, 0, e.audio.size(2));
+    }
+  }
+  return e;
+}
+
 std::vector<std::string> dit_loss_parts() { return {"loss", "video", "audio"}; }
 
 StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,
@@ -144,36 +190,8 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
   return [m, &tokenizer, vocoder, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
     const auto& c = m->config;
     const int64_t b = static_cast<int64_t>(batch.size());
-    torch::Tensor x0, a0, layout, events;
-    {
-      torch::NoGradGuard no_grad;
-      std::vector<torch::Tensor> frames, layouts, event_rows;
-      bool all_layouts = true, all_events = true;
-      for (const Sample& s : batch) {
-        frames.push_back(frames_tensor(s.clip));
-        all_layouts = all_layouts && s.layout.frame_count() == s.clip.frame_count();
-        if (all_layouts) layouts.push_back(frames_tensor(s.layout));
-        all_events = all_events && !s.audio_events.empty();
-        if (all_events)
-          event_rows.push_back(torch::from_blob(const_cast<float*>(s.audio_events.data()),
-                                                {s.audio_event_channels, static_cast<int64_t>(s.audio_events.size()) /
-                                                                             s.audio_event_channels},
-                                                torch::kFloat)
-                                   .clone());
-      }
-      x0 = m->vae->normalize(m->vae->encode(torch::stack(frames)).mean);
-      if (c.dit.guide_channels > 0 && all_layouts) layout = torch::stack(layouts);
-      if (c.has_audio()) {
-        const auto mel = mel_batch(batch, *vocoder, c.audio, int64_t{c.audio.downsample} * c.dit.audio_patch);
-        a0 = m->audio_vae->normalize(m->audio_vae->encode(mel).mean);
-        if (c.dit.audio_guide_channels > 0 && all_events) {
-          events = torch::stack(event_rows);
-          if (events.size(2) < a0.size(2))
-            events = torch::constant_pad_nd(events, {0, a0.size(2) - events.size(2)});
-          events = events.narrow(2, 0, a0.size(2));
-        }
-      }
-    }
+    const EncodedBatch e = encode_batch(m, batch, vocoder);
+    const torch::Tensor &x0 = e.video, &a0 = e.audio, &layout = e.layout, &events = e.events;
 
     // Flow matching: t from a logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
     const auto t = torch::sigmoid(torch::randn({b}, g));

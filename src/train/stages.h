@@ -35,6 +35,20 @@ struct DitStageOptions {
   double condition_rate = 0.3;     // hold the first latent frames (shot continuation, image-to-video)
   double audio_weight = 1.0;
 };
+// One sample as the DiT trains on it, no batch dimension (the latent cache holds these). layout, audio and
+// events may be undefined.
+struct Encoded {
+  torch::Tensor video;   // [C, t, h, w] normalised latents
+  torch::Tensor layout;  // [3, F, h, w] the layout render averaged over each latent pixel, in [-1, 1]
+  torch::Tensor audio;   // [Ca, T] normalised audio latents
+  torch::Tensor events;  // [E, T] sound-event channels on the audio latent grid
+};
+// A batch of them: clips encoded by the frozen autoencoders, or cached encodings stacked.
+struct EncodedBatch {
+  torch::Tensor video, layout, audio, events;
+};
+EncodedBatch encode_batch(model::KinemaModel model, const std::vector<Sample>& batch, const model::MelVocoder* vocoder);
+
 std::vector<std::string> dit_loss_parts();
 // Trains model->dit and model->text_encoder; the autoencoders are frozen and only encode.
 StepFn dit_step(model::KinemaModel model, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,

@@ -38,6 +38,8 @@ SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions o
     sample.index = index;
     sample.clip = shot.clip;
     sample.caption = shot.caption.text;
+    for (int w = 0; w < options.wordings; ++w)
+      sample.wordings.push_back(world::caption_shot(rendered.scene, rendered.trace, 0, index + static_cast<uint64_t>(w)).text);
     if (options.guide) {
       auto guide = pipeline::make_world_guide(rendered, 0, config.clip.frames, config.clip.width, config.clip.height,
                                               model::audio_latent_seconds(config), audio_grid_frames(config));

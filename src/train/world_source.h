@@ -14,6 +14,7 @@ namespace kinema::train {
 struct WorldSourceOptions {
   uint64_t base_seed = 0;
   bool guide = true;  // make the layout render and event channels
+  int wordings = 0;   // > 0: also caption the shot in this many wordings (Sample::wordings)
 };
 
 SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions options);

@@ -10,6 +10,7 @@
 #include "model/weights.h"
 #include "support/fixture_model.h"
 #include "support/temp_dir.h"
+#include "train/latent_cache.h"
 #include "train/loop.h"
 #include "train/stages.h"
 
@@ -124,6 +125,61 @@ TEST(Trainer, DiffusionTransformerLossFallsWithGuideAndConditionChannels) {
   run_loop(*m, o, dit_loss_parts(), synthetic, dit_step(m, tokenizer, &vocoder, {}), [](const std::string&) {});
   const auto l = losses(dir / "dit" / "loss.csv");
   EXPECT_LT(mean(l, 30, 40), 0.8 * mean(l, 0, 10));
+}
+
+TEST(Trainer, LatentCacheHoldsWhatTheAutoencodersMakeAndShufflesEachEpoch) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "fixture");
+  auto config = testing::fixture_config();
+  config.dit.guide_channels = 3 * config.vae.temporal_downsample + 1;
+  config.text.vocab_size = text::Tokenizer::load(dir / "fixture" / "tokenizer.model").vocab_size();
+  torch::manual_seed(0);
+  model::KinemaModel m(config);
+  m->eval();
+  const model::MelVocoder vocoder(config.audio, config.clip.audio_sample_rate);
+  const auto worded = [](uint64_t i) {
+    Sample s = synthetic(i);
+    s.wordings = {s.caption, "wording two of " + std::to_string(i)};
+    return s;
+  };
+  LatentCacheOptions co;
+  co.dir = dir / "latents";
+  co.samples = 6;  // two shards of four: the last one is filled up to a whole shard
+  co.shard_size = 4;
+  co.batch = 3;
+  std::vector<std::string> lines;
+  ASSERT_TRUE(build_latent_cache(m, &vocoder, worded, co, [&](const std::string& l) { lines.push_back(l); }, nullptr));
+  EXPECT_TRUE(fs::exists(co.dir / "shard-00001.safetensors"));
+  EXPECT_EQ(lines.size(), 3u);  // a start line and one per shard
+  lines.clear();
+  ASSERT_TRUE(build_latent_cache(m, &vocoder, worded, co, [&](const std::string& l) { lines.push_back(l); }, nullptr));
+  EXPECT_TRUE(lines.empty());  // nothing left to encode
+
+  const auto source = latent_cache_source(co, 11);
+  std::vector<int64_t> first_epoch;
+  for (uint64_t i = 0; i < 8; ++i) {
+    const Sample s = source(i);
+    ASSERT_TRUE(s.encoded);
+    // Which synthetic sample is this? Its wordings name it.
+    const std::string& two = s.wordings.at(1);
+    const uint64_t original = std::stoull(two.substr(two.rfind(' ') + 1));
+    first_epoch.push_back(static_cast<int64_t>(original));
+    EXPECT_EQ(s.caption, s.wordings.at(0));  // epoch 0: the first wording
+    const auto online = encode_batch(m, {synthetic(original)}, &vocoder);
+    EXPECT_LT((s.encoded->video - online.video[0]).abs().max().item<double>(), 2e-2);
+    EXPECT_LT((s.encoded->layout - online.layout[0]).abs().max().item<double>(), 1.0 / 127);
+    EXPECT_LT((s.encoded->audio - online.audio[0]).abs().max().item<double>(), 2e-2);
+  }
+  std::vector<int64_t> sorted = first_epoch;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7}));  // every entry once per epoch
+  std::vector<int64_t> second_epoch;
+  for (uint64_t i = 8; i < 16; ++i) {
+    const Sample s = source(i);
+    EXPECT_EQ(s.caption, s.wordings.at(1));  // epoch 1: the second wording
+    second_epoch.push_back(std::stoll(s.caption.substr(s.caption.rfind(' ') + 1)));
+  }
+  EXPECT_NE(first_epoch, second_epoch);  // a fresh shuffle
 }
 
 TEST(Trainer, ResumedRunEndsWithTheSameWeightsAsAnUnbrokenOne) {
