@@ -56,7 +56,12 @@ void place_cameras(const Scene& scene, std::vector<FrameState>& frames) {
     const int first = static_cast<int>(k) * per_shot;
     const int last = std::min(static_cast<int>(frames.size()), first + per_shot);
     if (first >= last) break;
-    const double centre = framing_centre(scene, frames, first, last, shot.subject);
+    double centre = framing_centre(scene, frames, first, last, shot.subject);
+    if (shot.camera == CameraMove::pan_left || shot.camera == CameraMove::pan_right) {
+      // The whole pan inside the stage: a pan framed against a wall would be clamped there and not move.
+      const double room = kStageHalfWidth - half_view(scene, 1.0) - 0.5 * kPanDistance;
+      centre = std::clamp(centre, -room, room);
+    }
     const double at_subject = subject_x(frames[(first + last) / 2], shot.subject, centre);
     double follow = subject_x(frames[first], shot.subject, centre);
     const double alpha = 1.0 - std::exp(-1.0 / (0.25 * scene.format.fps));

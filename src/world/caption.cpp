@@ -48,6 +48,31 @@ bool in_view(const Scene& scene, const FrameState& frame, const ObjectState& o) 
   return cx + rp > 0 && cx - rp < scene.format.width && cy + rp > 0 && cy - rp < scene.format.height;
 }
 
+// Whether a thing's middle is inside the picture: what happens to it there can be seen.
+bool middle_in_view(const Scene& scene, const FrameState& frame, const ObjectState& o) {
+  const View view = view_for(frame.camera, scene.format.width, scene.format.height);
+  double r = 0.3, mid = 0;
+  extent(o, &r, &mid);
+  const double cx = view.px(o.x - mid * std::sin(o.angle)), cy = view.py(o.y + mid * std::cos(o.angle));
+  return cx >= 0 && cx <= scene.format.width && cy >= 0 && cy <= scene.format.height;
+}
+
+// The frame of the shot nearest to a time in seconds from the scene's start.
+int frame_at(const Scene& scene, int first, int last, double time) {
+  return std::clamp(static_cast<int>(std::lround(time * scene.format.fps)), first, last - 1);
+}
+
+// A bounce worth naming: the ball rises clearly off the floor after the contact (a few centimetres on sand
+// cannot be seen at the picture's size), with its middle in view when it turns.
+bool visible_bounce(const Scene& scene, const Trace& trace, size_t index, int f, int last) {
+  const ObjectState& at = trace.frames[f].objects[index];
+  if (!middle_in_view(scene, trace.frames[f], at)) return false;
+  const double rest = origin_above_bottom(at.kind, at.size);
+  double rise = 0;
+  for (int g = f; g < std::min(last, f + 8); ++g) rise = std::max(rise, trace.frames[g].objects[index].y - rest);
+  return rise >= 0.15;
+}
+
 // What one thing does and undergoes in one shot.
 struct Story {
   const Object* object = nullptr;
@@ -99,7 +124,7 @@ std::vector<Story> read_shot(const Scene& scene, const Trace& trace, int shot) {
       const ObjectState& p = trace.frames[f].objects[i];
       if (p.broken) continue;
       if (std::abs(p.vx) > 0.25 && p.y < origin_above_bottom(o.kind, o.size) + 0.1) ++moving_frames;
-      if (o.kind == Kind::ball && last_vy < -0.8 && p.vy > 0.5) s.bounced = true;
+      if (o.kind == Kind::ball && last_vy < -0.8 && p.vy > 0.5 && visible_bounce(scene, trace, i, f, w.last)) s.bounced = true;
       last_vy = p.vy;
       max_turn = std::max(max_turn, std::abs(p.angle - a.angle));
       max_drop = std::max(max_drop, a.y - p.y);
@@ -126,7 +151,11 @@ std::vector<Story> read_shot(const Scene& scene, const Trace& trace, int shot) {
       if (e.time < w.t0 || e.time >= w.t1 || e.kind != SoundKind::impact || e.speed < 0.8) continue;
       if (e.object >= 1000 || e.other_object >= 1000 || e.other_object < 0) continue;
       const int other = e.object == o.id ? e.other_object : e.other_object == o.id ? e.object : -1;
-      if (other >= 0 && std::find(s.hit.begin(), s.hit.end(), other) == s.hit.end()) s.hit.push_back(other);
+      if (other < 0 || std::find(s.hit.begin(), s.hit.end(), other) != s.hit.end()) continue;
+      // Named only when both are in view as they meet.
+      const FrameState& at = trace.frames[frame_at(scene, w.first, w.last, e.time)];
+      const ObjectState* them = at.find(other);
+      if (middle_in_view(scene, at, at.objects[i]) && them && middle_in_view(scene, at, *them)) s.hit.push_back(other);
     }
     stories.push_back(std::move(s));
   }
