@@ -10,6 +10,8 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
   libsentencepiece-dev sentencepiece
   libopenal-dev libspdlog-dev nlohmann-json3-dev
+  # safeguards: Ed25519 and C2PA signing (OpenSSL), prompt normalisation (ICU)
+  libssl-dev libicu-dev
   # world
   libbox2d-dev libcairo2-dev
   # studio
@@ -17,6 +19,12 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+
+# The C2PA test runs c2pa-rs (npm @contentauth/c2pa-wasm) under Node.js. A Node.js from elsewhere (NodeSource)
+# brings its own npm, which Debian's npm package would conflict with: ask Debian only when either is missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -41,4 +49,13 @@ blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
 if [[ "$blas" != *openblas* ]]; then
   echo "setup: libblas.so.3 resolves to '$blas', expected OpenBLAS" >&2
   exit 1
+fi
+
+# c2pa-rs for the provenance tests, pinned by tests/safety/c2pa/package-lock.json; node_modules stays out of git.
+c2pa_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/safety/c2pa"
+wanted=$(node -p "require('$c2pa_dir/package-lock.json').packages['node_modules/@contentauth/c2pa-wasm'].version")
+have=$(node -p "try { require('$c2pa_dir/node_modules/@contentauth/c2pa-wasm/package.json').version } catch { '' }")
+if [[ "$have" != "$wanted" ]]; then
+  echo "setup: installing @contentauth/c2pa-wasm $wanted into tests/safety/c2pa (npm ci)"
+  (cd "$c2pa_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

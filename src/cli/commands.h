@@ -14,5 +14,11 @@ int run_info(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_world(const std::vector<std::string>& args);
+int run_judge(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
+int run_sheet(const std::vector<std::string>& args);
+int run_verify(const std::vector<std::string>& args);
+int run_check(const std::vector<std::string>& args);
+int run_cameo(const std::vector<std::string>& args);
 
 }  // namespace kinema::cli

@@ -8,9 +8,10 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "core/error.h"
-#include "media/mp4_writer.h"
 #include "pipeline/generator.h"
 #include "pipeline/model_folder.h"
+#include "safety/content_screen.h"
+#include "safety/provenance.h"
 
 namespace kinema::cli {
 namespace fs = std::filesystem;
@@ -36,8 +37,10 @@ void check_output(const fs::path& out) {
 }  // namespace
 
 int run_generate(const std::vector<std::string>& argv) {
-  const Args args(argv, {"prompt", "negative", "model", "seconds", "steps", "guidance", "seed", "solver", "shift",
-                         "device", "mode", "out"});
+  const Args args(argv,
+                  {"prompt", "negative", "model", "seconds", "steps", "guidance", "seed", "solver", "shift", "device",
+                   "mode", "out"},
+                  {"no-visible-mark"});
   pipeline::GenerationRequest request;
   request.prompt = args.required("prompt");
   request.negative_prompt = args.string("negative");
@@ -54,23 +57,38 @@ int run_generate(const std::vector<std::string>& argv) {
   if (args.has("guidance") && request.guidance < 0) fail(ErrorKind::invalid_input, "--guidance must be >= 0");
   check_output(out);
 
+  // The safeguards refuse before any work, the model's loading included (generate() checks again).
+  const fs::path model_dir = model_dir_from(args);
+  safety::ScreenOptions screen;
+  screen.guidance = request.guidance >= 0 ? request.guidance : pipeline::ModelFolder::open(model_dir).config.sampler.guidance;
+  safety::require_allowed(request.prompt, request.negative_prompt, screen);
+
   const auto device = pipeline::parse_device(args.string("device", "auto"));
-  auto generator = pipeline::Generator::open(model_dir_from(args), device);
+  auto generator = pipeline::Generator::open(model_dir, device);
   generator->validate(request);
 
   ProgressBar bar;
   const auto result = generator->generate(request, [&](const pipeline::GenerationProgress& p) { bar.update(p); });
   bar.update({"writing mp4", result.steps, result.steps, result.wall_seconds, -1});
 
-  media::Mp4Options options;
-  options.title = request.prompt;
-  char comment[512];
-  std::snprintf(comment, sizeof comment,
-                "AI-generated (synthetic) video made by Kinema with model %s %s; seed %llu, %d steps, %s, guidance %g",
-                generator->config().name.c_str(), generator->config().version.c_str(),
-                static_cast<unsigned long long>(result.seed), result.steps, result.solver.c_str(), result.guidance);
-  options.comment = comment;
-  media::write_mp4(result.clip, out, options);
+  // Every clip leaves marked as synthetic (visible mark unless turned off, watermark, signed C2PA manifest).
+  safety::ProvenanceFacts facts;
+  facts.model_name = generator->config().name;
+  facts.model_version = generator->config().version;
+  facts.seed = result.seed;
+  facts.visible_mark = !args.has("no-visible-mark");
+  facts.front_end = "kinema generate";
+  facts.title = request.prompt;
+  char settings[160];
+  std::snprintf(settings, sizeof settings, "%d steps, %s, guidance %g, %s mode", result.steps, result.solver.c_str(),
+                result.guidance, result.mode.c_str());
+  facts.settings = settings;
+  std::vector<std::string> cameos;  // their grants are checked again: one may have been revoked meanwhile
+  for (const auto& cameo : result.cameos) cameos.push_back(cameo.hash);
+  safety::require_export_allowed(cameos);
+  safety::ExportOptions options;
+  options.mp4.title = request.prompt;
+  safety::export_clip(result.clip, out, facts, options);
   bar.finish();
 
   const double clip_seconds = result.clip.duration_seconds();

@@ -19,8 +19,8 @@ constexpr const char* kUsage = R"(usage: kinema <command> [options]
 commands:
   generate --prompt TEXT [--negative TEXT] [--model DIR] [--seconds S] [--steps N] [--guidance G]
            [--seed N] [--solver euler|heun|unipc] [--shift S] [--device auto|cpu|cuda]
-           [--mode auto|guided|free] --out FILE.mp4
-           make a clip with sound from a prompt
+           [--mode auto|guided|free] [--no-visible-mark] --out FILE.mp4
+           make a clip with sound from a prompt (marked as synthetic: visible mark, watermark, C2PA)
   info [--model DIR]
            print a model's config, parameter counts and vocabulary
   bench [--model DIR] [--seconds S] [--steps N] [--repeat R] [--device auto|cpu|cuda]
@@ -29,6 +29,19 @@ commands:
            train the built-in model (resumes from the run folder's checkpoints; Ctrl-C checkpoints and stops)
   world <render|dataset|parse|bench> [options]
            Kinema World: render simulated scenes with captions, write training shards, parse prompts
+  judge --clip FILE.mp4 --prompt TEXT [--previous FILE.mp4] [--json FILE] [--keep-mark]
+           score a clip against its prompt, criterion by criterion (docs/JUDGE.md)
+  eval --prompts FILE [--model DIR] --out report.json [--mode auto|guided|free] [--seed N] [--steps N]
+           generate each prompt of a list ("shot || next shot" continues a scene) and judge it
+  sheet --prompts FILE | --prompt TEXT [--count N] [--model DIR] [--seed N] [--steps N] [--every K] --out FILE.png
+           a contact sheet: per prompt the layout the model is given, the world's rendering, guided, free
+  check --prompt TEXT [--negative TEXT] [--model DIR] [--guidance G]
+           run the content rules and cameo grants on a prompt, list words the model does not know;
+           exit status 3 when a generation would be refused
+  cameo <key|create|list|show|grant|export|import|revoke> [options]
+           likenesses used only with their owner's consent: @NAME in a prompt (kinema cameo help)
+  verify FILE [--json] [--trust DIR]
+           does a video say it is synthetic? checks its C2PA manifest, invisible watermark and visible mark
 
   --verbose before the command logs what the engine does; KINEMA_MODEL names the default model folder.
 )";
@@ -64,6 +77,12 @@ int main(int argc, char** argv) {
       {"bench", kinema::cli::run_bench},
       {"train", kinema::cli::run_train},
       {"world", kinema::cli::run_world},
+      {"judge", kinema::cli::run_judge},
+      {"eval", kinema::cli::run_eval},
+      {"sheet", kinema::cli::run_sheet},
+      {"verify", kinema::cli::run_verify},
+      {"check", kinema::cli::run_check},
+      {"cameo", kinema::cli::run_cameo},
   };
   const auto command = commands.find(args[0]);
   if (command == commands.end()) {

@@ -16,6 +16,7 @@
 #include "model/guidance.h"
 #include "model/kinema_model.h"
 #include "model/model_io.h"
+#include "media/mp4_reader.h"
 #include "model/vocoder.h"
 #include "pipeline/model_folder.h"
 #include "sampling/sampler.h"
@@ -206,7 +207,9 @@ const std::vector<std::string>& Generator::known_words() const {
   return impl_->known_words;
 }
 
-void Generator::validate(const GenerationRequest& r) const {
+void Generator::validate(const GenerationRequest& request) const { checked(request); }
+
+std::vector<safety::CameoUse> Generator::checked(const GenerationRequest& r) const {
   const auto& c = config();
   if (r.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
     fail(ErrorKind::invalid_input, "the prompt is empty");
@@ -235,6 +238,45 @@ void Generator::validate(const GenerationRequest& r) const {
                                          std::to_string(c.clip.height));
     if (s.frame_count() < 1) fail(ErrorKind::invalid_input, "start frames: no frames given");
   }
+  // The safeguards, with the guidance the request will run at: below 1 the negative prompt steers towards
+  // what it says, so it is read like the prompt.
+  safety::ScreenOptions screen;
+  screen.guidance = r.guidance >= 0 ? r.guidance : c.sampler.guidance;
+  return safety::require_allowed(r.prompt, r.negative_prompt, screen);
+}
+
+media::Clip Generator::still_frame(const fs::path& image) const {
+  const auto& c = config();
+  const media::Clip source = media::read_mp4(image).clip;
+  if (source.frame_count() < 1) fail(ErrorKind::format, image.string() + ": no picture in it");
+  // The middle of the picture at the model's aspect ratio, scaled to its size.
+  const double aspect = static_cast<double>(c.clip.width) / c.clip.height;
+  int w = source.width, h = source.height;
+  if (static_cast<double>(w) / h > aspect)
+    w = std::max(1, static_cast<int>(std::lround(h * aspect)));
+  else
+    h = std::max(1, static_cast<int>(std::lround(w / aspect)));
+  const int x = (source.width - w) / 2, y = (source.height - h) / 2;
+  auto picture = torch::from_blob(const_cast<uint8_t*>(source.frames.data()), {source.height, source.width, 3}, torch::kByte)
+                     .narrow(0, y, h)
+                     .narrow(1, x, w)
+                     .permute({2, 0, 1})
+                     .unsqueeze(0)
+                     .to(torch::kFloat);
+  namespace F = torch::nn::functional;
+  auto resize = F::InterpolateFuncOptions().size(std::vector<int64_t>{c.clip.height, c.clip.width});
+  if (w >= c.clip.width && h >= c.clip.height)
+    resize.mode(torch::kArea);  // averages what it shrinks
+  else
+    resize.mode(torch::kBilinear).align_corners(false);
+  picture = F::interpolate(picture, resize);
+  picture = picture.round().clamp(0, 255).to(torch::kByte).squeeze(0).permute({1, 2, 0}).contiguous();
+  media::Clip still;
+  still.width = c.clip.width;
+  still.height = c.clip.height;
+  still.fps = c.clip.fps;
+  still.frames.assign(picture.data_ptr<uint8_t>(), picture.data_ptr<uint8_t>() + picture.numel());
+  return still;
 }
 
 GenerationResult Generator::generate(const GenerationRequest& request, const ProgressCallback& progress,
@@ -244,7 +286,7 @@ GenerationResult Generator::generate(const GenerationRequest& request, const Pro
 
 GenerationResult Generator::generate_unguarded(const GenerationRequest& request, const ProgressCallback& progress,
                                                const std::atomic<bool>* cancel) {
-  validate(request);
+  const std::vector<safety::CameoUse> cameos = checked(request);
   const auto& c = config();
   Impl& m = *impl_;
   const auto started = Clock::now();
@@ -255,6 +297,10 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   };
 
   GenerationResult result;
+  result.cameos = cameos;
+  // A cameo's likeness enters through the image-to-video path: its reference image is the first frame.
+  std::optional<media::Clip> start_frames = request.start_frames;
+  if (!start_frames && !cameos.empty()) start_frames = still_frame(cameos.front().reference);
   result.steps = request.steps > 0 ? request.steps : c.sampler.steps;
   result.guidance = request.guidance >= 0 ? request.guidance : c.sampler.guidance;
   result.shift = request.shift > 0 ? request.shift : c.sampler.shift;
@@ -295,8 +341,8 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   // Conditioning frames: encode the largest causal prefix (1 + r k frames) and hold those latents.
   torch::Tensor held, condition_input;
   int64_t held_t = 0;
-  if (request.start_frames) {
-    const auto& start = *request.start_frames;
+  if (start_frames) {
+    const auto& start = *start_frames;
     const int r = c.vae.temporal_downsample;
     held_t = std::min<int64_t>(1 + (start.frame_count() - 1) / r, latent_t);
     result.held_frames = static_cast<int>(1 + r * (held_t - 1));
@@ -418,7 +464,7 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   clip.fps = c.clip.fps;
   clip.frames.assign(video.data_ptr<uint8_t>(), video.data_ptr<uint8_t>() + video.numel());
   if (held.defined()) {  // the held frames are the caller's own pixels, not their reconstruction
-    const auto& start = *request.start_frames;
+    const auto& start = *start_frames;
     std::copy_n(start.frames.begin(), clip.frame_bytes() * result.held_frames, clip.frames.begin());
   }
 

@@ -15,6 +15,7 @@
 #include "model/config.h"
 #include "pipeline/device.h"
 #include "pipeline/world_guide.h"
+#include "safety/content_screen.h"
 
 namespace kinema::pipeline {
 
@@ -63,6 +64,9 @@ struct GenerationResult {
   std::string mode;     // "guided" or "free": what was used
   std::string world_scene;  // guided mode: the world scene simulated (JSON), for continuing it
   std::vector<std::string> unknown_words;  // words of the prompt the world does not know
+  // Cameos the prompt named (@name), each checked for a valid grant; exports check their grants again
+  // (safety::require_export_allowed), since a grant can be revoked or expire after the clip was made.
+  std::vector<safety::CameoUse> cameos;
 };
 
 // A word of a prompt: bytes [offset, offset + length) of the UTF-8 text.
@@ -91,7 +95,10 @@ class Generator {
   ModelSummary summary() const;
   int threads() const;  // CPU threads libtorch uses
 
-  // Checks a request without running it (empty prompt, length the model cannot make, bad settings).
+  // Checks a request without running it (empty prompt, length the model cannot make, bad settings), then
+  // the safeguards every front end is held to (safety/content_screen.h): the content rules on the prompt and
+  // the negative prompt, and a valid grant for every @cameo named. A refusal throws kinema::Error (refused)
+  // naming the category or the cameo; generate() checks the same before any work.
   void validate(const GenerationRequest& request) const;
 
   // Words of `text` the model does not know. A model trained with world guidance knows what the world's
@@ -104,7 +111,8 @@ class Generator {
 
   // Generates one clip. Progress is reported at each stage and after every denoising step; setting
   // *cancel to true stops at the next step with kinema::Error (cancelled). Same request, same device:
-  // the same clip, bit for bit, on the CPU.
+  // the same clip, bit for bit, on the CPU. A prompt that names a cameo (@name) starts from the cameo's
+  // reference image (image-to-video) unless the request brings start frames of its own.
   GenerationResult generate(const GenerationRequest& request, const ProgressCallback& progress = {},
                             const std::atomic<bool>* cancel = nullptr);
 
@@ -113,6 +121,8 @@ class Generator {
   static std::unique_ptr<Generator> open_unguarded(const std::filesystem::path& model_dir, DeviceChoice device);
   GenerationResult generate_unguarded(const GenerationRequest& request, const ProgressCallback& progress,
                                       const std::atomic<bool>* cancel);
+  std::vector<safety::CameoUse> checked(const GenerationRequest& request) const;  // validate(), with the cameos
+  media::Clip still_frame(const std::filesystem::path& image) const;            // an image at the model's size
   explicit Generator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -18,17 +18,21 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QtConcurrent>
 #include <QVBoxLayout>
 
 #include "commands/shot_commands.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "models/autosave.h"
+#include "models/cameo_marks.h"
 #include "models/project.h"
 #include "models/sequence.h"
 #include "pipeline/generator.h"
 #include "pipeline/model_folder.h"
 #include "playback/player_controller.h"
+#include "safety/content_screen.h"
+#include "widgets/cameo_panel.h"
 #include "widgets/generation_panel.h"
 #include "widgets/player_widget.h"
 #include "widgets/prompt_panel.h"
@@ -46,6 +50,14 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                                              : options.dataFolder;
   project_ = new Project(QDir(dataFolder_).filePath("untitled"), this);
   autosave_ = new Autosave(project_, QDir(dataFolder_).filePath("autosave"), settings_.autosaveSeconds, this);
+  // The content rules compile on first use (a fraction of a second): here, off the GUI thread, rather than
+  // on the first key the user types into a prompt.
+  rulesWarmup_ = QtConcurrent::run([] {
+    try {
+      safety::screen_request("a", "");
+    } catch (const std::exception&) {  // the same error comes back, and is shown, on the first real check
+    }
+  });
   queue_ = new GenerationQueue(this);
   queue_->setPlanner([this](GenerationJob& job) { return planJob(job); });
   player_ = new PlayerController(this);
@@ -127,6 +139,7 @@ MainWindow::~MainWindow() {
   for (QObject* sender : std::initializer_list<QObject*>{project_, project_->undoStack(), project_->timeline(),
                                                          project_->media(), queue_, player_, timeline_->selectionModel()})
     disconnect(sender, nullptr, this, nullptr);
+  rulesWarmup_.waitForFinished();
   delete export_;   // cancels and waits
   delete queue_;    // stops the worker: nothing reports to the window any more
   delete autosave_;  // removes this session's autosave, which needs the project
@@ -172,6 +185,24 @@ void MainWindow::buildLayout() {
   generationDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::RightDockWidgetArea, generationDock);
   resizeDocks({promptDock, generationDock}, {330, 260}, Qt::Horizontal);
+
+  cameos_ = new CameoPanel;
+  auto* cameoDock = new QDockWidget(tr("Cameos"), this);
+  cameoDock->setObjectName("cameoDock");
+  cameoDock->setWidget(cameos_);
+  cameoDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::RightDockWidgetArea, cameoDock);
+  connect(cameos_, &CameoPanel::cameosChanged, this, [this] {
+    refreshCameoMarks();
+    prompt_->checkSafety();
+  });
+  // Grants expire by the clock, not only by a revocation imported here.
+  auto* cameoClock = new QTimer(this);
+  connect(cameoClock, &QTimer::timeout, this, [this] {
+    cameos_->refresh();
+    refreshCameoMarks();
+  });
+  cameoClock->start(60 * 1000);
 
   modelLabel_ = new QLabel;
   modelLabel_->setObjectName("modelLabel");
@@ -322,6 +353,8 @@ void MainWindow::connectProject() {
     refreshSequence();
   });
   connect(model, &TimelineModel::shotsChanged, this, &MainWindow::refreshSequence);
+  connect(model, &TimelineModel::shotsChanged, this, &MainWindow::refreshCameoMarks);
+  connect(project_, &Project::reset, this, &MainWindow::refreshCameoMarks);
   connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
     const int row = selectedRow();
     if (row >= from.row() && row <= to.row()) showShot(row);
@@ -402,6 +435,19 @@ void MainWindow::generateShot(int row) {
     showError(tr("No model"), tr("No model is loaded. Choose a model folder in File › Settings."));
     return;
   }
+  // The engine refuses again before any work; asking here first keeps a refused shot out of the queue.
+  const ShotSettings& settings = model->shot(row).settings;
+  safety::ScreenOptions screen;
+  if (settings.guidance >= 0)
+    screen.guidance = settings.guidance;
+  else if (modelConfig_)
+    screen.guidance = modelConfig_->sampler.guidance;
+  const safety::Screening screening =
+      safety::screen_request(settings.prompt.toStdString(), settings.negativePrompt.toStdString(), screen);
+  if (screening.refused) {
+    showError(tr("Refused"), tr("Shot %1 cannot be generated: %2").arg(row + 1).arg(QString::fromStdString(screening.reason)));
+    return;
+  }
   queue_->enqueue(model->shot(row).id);
   model->setStatus(model->shot(row).id, queue_->runningShot() == model->shot(row).id ? tr("starting") : tr("queued"));
 }
@@ -435,6 +481,8 @@ void MainWindow::onTakeFinished(const GenerationOutcome& outcome) {
                            8000);
   refreshActions();
 }
+
+void MainWindow::refreshCameoMarks() { project_->timeline()->setExportBlocks(cameoExportBlocks(*project_->timeline())); }
 
 void MainWindow::refreshSequence() {
   // Coalesce the bursts of changes an undo or a reset makes into one rebuild.
@@ -628,8 +676,26 @@ bool MainWindow::exportTo(const QString& path, int onlyRow) {
     showError(tr("Cannot export"), tr("There is nothing to export: no shot has a take yet."));
     return false;
   }
+  // A take that used a cameo is exported only while its owner's grant allows export (checked now, not when
+  // the take was made: a grant may have been revoked or have expired since).
+  refreshCameoMarks();
+  for (const SequenceSegment& segment : sequence.segments) {
+    const Take* take = model->shot(segment.row).current();
+    const QString block = take ? model->exportBlock(take->id) : QString();
+    if (!block.isEmpty()) {
+      showError(tr("Cannot export"), tr("Shot %1 cannot be exported: %2").arg(segment.row + 1).arg(block));
+      return false;
+    }
+  }
   delete export_;
   export_ = new ExportJob(std::move(sequence), path, this);
+  ExportProvenance provenance;
+  if (modelConfig_) {
+    provenance.modelName = QString::fromStdString(modelConfig_->name);
+    provenance.modelVersion = QString::fromStdString(modelConfig_->version);
+  }
+  provenance.visibleMark = settings_.visibleMark;
+  export_->setProvenance(provenance);
   auto* progress = new QProgressDialog(tr("Exporting %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0, 1000, this);
   progress->setObjectName("exportProgress");
   progress->setWindowModality(Qt::WindowModal);

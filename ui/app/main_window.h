@@ -1,7 +1,8 @@
-// Kinema Studio's main window: prompt panel, preview player, timeline and generation queue around one
-// project. Menu actions open dialogs and then call the public methods below, which tests call directly.
+// Kinema Studio's main window: prompt panel, preview player, timeline, generation queue and cameos around
+// one project. Menu actions open dialogs and then call the public methods below, which tests call directly.
 #pragma once
 
+#include <QFuture>
 #include <QMainWindow>
 #include <QPointer>
 #include <QSettings>
@@ -19,6 +20,7 @@ class QProgressDialog;
 namespace kinema::studio {
 
 class Autosave;
+class CameoPanel;
 class ExportJob;
 class GenerationPanel;
 class GenerationQueue;
@@ -49,6 +51,7 @@ class MainWindow : public QMainWindow {
   PromptPanel* promptPanel() const { return prompt_; }
   TimelineView* timelineView() const { return timeline_; }
   GenerationPanel* generationPanel() const { return generation_; }
+  CameoPanel* cameoPanel() const { return cameos_; }
   Autosave* autosave() const { return autosave_; }
   QString lastError() const { return lastError_; }  // the last message shown to the user
   ExportJob* exportJob() const;
@@ -69,6 +72,9 @@ class MainWindow : public QMainWindow {
   bool exportTo(const QString& path, int onlyRow = -1);  // starts the export; false if it cannot start
   void recover(const RecoverableProject& recoverable);
   void loadModel(const QString& folder);
+  // Marks the takes that used a cameo whose grant no longer allows export (they cannot be exported until
+  // regenerated or a grant is restored). Runs after every change to the shots or the cameos, and each minute.
+  void refreshCameoMarks();
 
  signals:
   void exportFinished(const QString& path, const QString& error);  // error empty on success
@@ -107,6 +113,7 @@ class MainWindow : public QMainWindow {
   PlayerWidget* playerWidget_ = nullptr;
   TimelineView* timeline_ = nullptr;
   GenerationPanel* generation_ = nullptr;
+  CameoPanel* cameos_ = nullptr;
   QLabel* modelLabel_ = nullptr;
   QLabel* audioLabel_ = nullptr;
   std::optional<model::ModelConfig> modelConfig_;
@@ -115,6 +122,7 @@ class MainWindow : public QMainWindow {
   QPointer<QProgressDialog> exportProgress_;
   QString lastError_;
   bool sequenceQueued_ = false;
+  QFuture<void> rulesWarmup_;  // the content rules compiled off the GUI thread at start
 };
 
 }  // namespace kinema::studio

@@ -12,6 +12,7 @@ StudioSettings StudioSettings::load(const QSettings& s) {
   out.defaultSteps = s.value("engine/defaultSteps", 0).toInt();
   out.exportFolder = s.value("export/folder", QDir::homePath()).toString();
   out.autosaveSeconds = s.value("project/autosaveSeconds", 30).toInt();
+  out.visibleMark = s.value("export/visibleMark", true).toBool();
   return out;
 }
 
@@ -21,6 +22,7 @@ void StudioSettings::save(QSettings& s) const {
   s.setValue("engine/defaultSteps", defaultSteps);
   s.setValue("export/folder", exportFolder);
   s.setValue("project/autosaveSeconds", autosaveSeconds);
+  s.setValue("export/visibleMark", visibleMark);
 }
 
 }  // namespace kinema::studio

@@ -1,5 +1,5 @@
 // What the studio remembers between runs (QSettings): model folder, device, default steps, export
-// folder, autosave interval. The window layout is kept by the main window beside these.
+// folder, autosave interval, the visible mark on exports. The window layout is kept by the main window beside these.
 #pragma once
 
 #include <QSettings>
@@ -13,6 +13,7 @@ struct StudioSettings {
   int defaultSteps = 0;  // 0: the model's default
   QString exportFolder;
   int autosaveSeconds = 30;
+  bool visibleMark = true;  // exports carry the moving "Kinema · AI" mark; turning it off is recorded in the manifest
 
   static StudioSettings load(const QSettings& settings);
   void save(QSettings& settings) const;

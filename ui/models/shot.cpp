@@ -61,7 +61,7 @@ QString fileName(const QJsonObject& json, const char* key, const QString& where)
 }
 
 QJsonObject takeToJson(const Take& take) {
-  return {
+  QJsonObject json{
       {"id", take.id},
       {"file", take.file},
       {"frames", take.frames},
@@ -78,6 +78,13 @@ QJsonObject takeToJson(const Take& take) {
       {"created", take.created.toString(Qt::ISODateWithMs)},
       {"wall_seconds", take.wallSeconds},
   };
+  if (!take.cameos.isEmpty()) {
+    QJsonArray cameos;
+    for (const TakeCameo& c : take.cameos)
+      cameos.append(QJsonObject{{"handle", c.handle}, {"hash", c.hash}, {"display_name", c.displayName}});
+    json.insert("cameos", cameos);
+  }
+  return json;
 }
 
 Take takeFromJson(const QJsonObject& json, const QString& where) {
@@ -98,6 +105,14 @@ Take takeFromJson(const QJsonObject& json, const QString& where) {
   take.worldScene = json.value("world_scene").toString();  // optional: projects from before guided mode lack it
   take.created = QDateTime::fromString(text(json, "created", where), Qt::ISODateWithMs);
   take.wallSeconds = number(json, "wall_seconds", where);
+  const QJsonValue cameos = json.value("cameos");  // optional: only takes that used a cameo have it
+  if (!cameos.isUndefined() && !cameos.isArray()) damaged(where + ".cameos", QStringLiteral("not a list"));
+  for (const QJsonValue& item : cameos.toArray()) {
+    if (!item.isObject()) damaged(where + ".cameos", QStringLiteral("holds something that is not an object"));
+    const QJsonObject c = item.toObject();
+    take.cameos.append({text(c, "handle", where + ".cameos"), text(c, "hash", where + ".cameos"),
+                        text(c, "display_name", where + ".cameos")});
+  }
   return take;
 }
 

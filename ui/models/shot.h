@@ -25,6 +25,14 @@ struct ShotSettings {
   bool operator==(const ShotSettings&) const = default;
 };
 
+// A cameo (a likeness used with its owner's grant) that a take's prompt named as @handle.
+struct TakeCameo {
+  QString handle;
+  QString hash;  // the cameo's identity: exports check its grant by this
+  QString displayName;
+  bool operator==(const TakeCameo&) const = default;
+};
+
 // One generated version of a shot: an MP4 in the project's media folder and how it was made.
 struct Take {
   QString id;
@@ -42,6 +50,7 @@ struct Take {
   QString worldScene;     // guided mode: the world scene simulated (JSON), which the next shot continues
   QDateTime created;
   double wallSeconds = 0.0;
+  QList<TakeCameo> cameos;  // cameos it used: it can be exported only while their grants allow export
 
   int shownFrames() const { return std::max(0, frames - heldFrames); }
   double shownSeconds() const { return fps > 0 ? static_cast<double>(shownFrames()) / fps : 0.0; }

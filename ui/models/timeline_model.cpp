@@ -41,8 +41,13 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return tr("Shot %1").arg(index.row() + 1);
     case Qt::ToolTipRole:
+      if (take && exportBlocks_.contains(take->id))
+        return shot.settings.prompt + QStringLiteral("\n\n") + exportBlocks_.value(take->id);
+      return shot.settings.prompt;
     case PromptRole:
       return shot.settings.prompt;
+    case ExportBlockRole:
+      return take ? exportBlocks_.value(take->id) : QString();
     case ShotIdRole:
       return shot.id;
     case SecondsRole:
@@ -61,6 +66,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
       const QString transient = status_.value(shot.id);
       if (!transient.isEmpty()) return transient;
       if (take && library_ && !library_->failure(take->file).isEmpty()) return tr("media missing");
+      if (take && exportBlocks_.contains(take->id)) return tr("cameo revoked: not exportable");
       return take ? QString() : tr("not generated");
     }
     default:
@@ -84,6 +90,7 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
   names.insert(StatusRole, "status");
   names.insert(HasTakeRole, "hasTake");
   names.insert(ModeRole, "mode");
+  names.insert(ExportBlockRole, "exportBlock");
   return names;
 }
 
@@ -180,6 +187,12 @@ void TimelineModel::setStatus(const QString& shotId, const QString& status) {
   else
     status_.insert(shotId, status);
   if (const int row = rowOf(shotId); row >= 0) emitRowChanged(row);
+}
+
+void TimelineModel::setExportBlocks(QHash<QString, QString> blocks) {
+  if (blocks == exportBlocks_) return;
+  exportBlocks_ = std::move(blocks);
+  if (!shots_.isEmpty()) emit dataChanged(index(0), index(static_cast<int>(shots_.size()) - 1));
 }
 
 void TimelineModel::emitRowChanged(int row) { emit dataChanged(index(row), index(row)); }

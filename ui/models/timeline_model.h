@@ -26,6 +26,7 @@ class TimelineModel : public QAbstractListModel {
     StatusRole,       // QString: "queued", "step 3/20", "media missing", ...
     HasTakeRole,
     ModeRole,         // QString: the current take's generation mode ("guided", "free"), empty if unknown
+    ExportBlockRole,  // QString: why the current take cannot be exported (a cameo's grant is gone), empty if it can
   };
   static constexpr char kMimeType[] = "application/x-kinema-shot-ids";
 
@@ -63,6 +64,10 @@ class TimelineModel : public QAbstractListModel {
   // Transient state that is not part of the document (generation progress, missing media).
   void setStatus(const QString& shotId, const QString& status);
   QString status(const QString& shotId) const { return status_.value(shotId); }
+  // Takes that used a cameo whose grant no longer allows export (revoked, expired), by take id, with the
+  // reason; they are marked and cannot be exported until regenerated or a grant is restored.
+  void setExportBlocks(QHash<QString, QString> blocks);
+  QString exportBlock(const QString& takeId) const { return exportBlocks_.value(takeId); }
 
  signals:
   void shotsChanged();  // anything the player or the autosave cares about changed
@@ -71,6 +76,7 @@ class TimelineModel : public QAbstractListModel {
   void emitRowChanged(int row);
   QList<Shot> shots_;
   QHash<QString, QString> status_;
+  QHash<QString, QString> exportBlocks_;
   MediaLibrary* library_ = nullptr;
 };
 

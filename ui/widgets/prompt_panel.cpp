@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "models/prompt_presets.h"
+#include "safety/content_screen.h"
 
 namespace kinema::studio {
 
@@ -121,6 +122,14 @@ PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
   negative_->setObjectName("negativePrompt");
   negative_->setPlaceholderText(tr("Negative prompt: what to keep out"));
   layout->addWidget(negative_);
+  // The engine's own gate (content rules, cameo grants), run as the user types: the reason a generation
+  // would be refused, beside the prompt, before anything is queued.
+  refusal_ = new QLabel;
+  refusal_->setObjectName("refusalReason");
+  refusal_->setWordWrap(true);
+  refusal_->setStyleSheet("color: #c62828;");
+  refusal_->setVisible(false);
+  layout->addWidget(refusal_);
 
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -201,9 +210,12 @@ PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
     shownPrompt_ = text;
     edit(QStringLiteral("prompt"), [&](ShotSettings& s) { s.prompt = text; });
     syncPickers();
+    checkSafety();
   });
-  connect(negative_, &QLineEdit::textEdited, this,
-          [this](const QString& text) { edit(QStringLiteral("negative prompt"), [&](ShotSettings& s) { s.negativePrompt = text; }); });
+  connect(negative_, &QLineEdit::textEdited, this, [this](const QString& text) {
+    edit(QStringLiteral("negative prompt"), [&](ShotSettings& s) { s.negativePrompt = text; });
+    checkSafety();
+  });
   const auto connectPicker = [this](QComboBox* box, PresetKind kind, const QString& field) {
     connect(box, &QComboBox::activated, this, [this, box, kind, field](int index) {
       const QString phrase = box->itemData(index).toString();
@@ -228,8 +240,10 @@ PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(steps_, &QSpinBox::valueChanged, this,
           [this](int v) { edit(QStringLiteral("steps"), [&](ShotSettings& s) { s.steps = v; }); });
-  connect(guidance_, &QDoubleSpinBox::valueChanged, this,
-          [this](double v) { edit(QStringLiteral("guidance"), [&](ShotSettings& s) { s.guidance = v < 0 ? -1.0 : v; }); });
+  connect(guidance_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+    edit(QStringLiteral("guidance"), [&](ShotSettings& s) { s.guidance = v < 0 ? -1.0 : v; });
+    checkSafety();  // below guidance 1 the negative prompt steers towards what it says
+  });
   connect(solver_, &QComboBox::activated, this, [this](int index) {
     edit(QStringLiteral("solver"), [&](ShotSettings& s) { s.solver = solver_->itemData(index).toString(); });
   });
@@ -304,8 +318,33 @@ void PromptPanel::clearShot() {
   negative_->clear();
   takes_->clear();
   takeInfo_->clear();
+  refusal_->clear();
+  refusal_->setVisible(false);
   updating_ = false;
   setEnabled(false);
+}
+
+QString PromptPanel::refusalReason() const { return refusal_->text(); }
+
+void PromptPanel::checkSafety() {
+  QString reason;
+  const QString prompt = prompt_->toPlainText(), negative = negative_->text();
+  if (!prompt.trimmed().isEmpty() || !negative.trimmed().isEmpty()) {
+    safety::ScreenOptions options;
+    if (current_.guidance >= 0)
+      options.guidance = current_.guidance;
+    else if (defaults_.known)
+      options.guidance = defaults_.guidance;
+    try {
+      const safety::Screening screening = safety::screen_request(prompt.toStdString(), negative.toStdString(), options);
+      if (screening.refused) reason = QString::fromStdString(screening.reason);
+    } catch (const std::exception& e) {  // an unreadable cameo store or names list: say so, the engine will too
+      reason = QString::fromStdString(e.what());
+    }
+  }
+  refusal_->setText(reason);
+  refusal_->setToolTip(reason);
+  refusal_->setVisible(!reason.isEmpty());
 }
 
 void PromptPanel::showSettings() {
@@ -327,6 +366,7 @@ void PromptPanel::showSettings() {
   continue_->setChecked(current_.continuePrevious);
   updating_ = false;
   syncPickers();
+  checkSafety();
 }
 
 void PromptPanel::syncPickers() {
@@ -352,6 +392,7 @@ void PromptPanel::setModelDefaults(const ModelDefaults& d) {
   seconds_->setSingleStep(d.fps > 0 ? 1.0 / d.fps : 0.1);
   seconds_->setMaximum(d.maxSeconds > 0 ? d.maxSeconds : 600.0);
   updating_ = false;
+  checkSafety();
 }
 
 void PromptPanel::setGenerateEnabled(bool enabled, const QString& why) {

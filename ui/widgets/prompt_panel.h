@@ -88,6 +88,10 @@ class PromptPanel : public QWidget {
   PromptEdit* promptEdit() const { return prompt_; }
   QLineEdit* negativeEdit() const { return negative_; }
   QComboBox* takeBox() const { return takes_; }
+  // Runs the engine's request gate (content rules, cameo grants) on the prompt as shown; it also runs on
+  // every edit. refusalReason() is what the panel shows beside the prompt, empty when it would be allowed.
+  void checkSafety();
+  QString refusalReason() const;
 
  signals:
   void settingsEdited(const QString& shotId, const ShotSettings& before, const ShotSettings& after,
@@ -110,6 +114,7 @@ class PromptPanel : public QWidget {
   QLabel* title_;
   PromptEdit* prompt_;
   QLineEdit* negative_;
+  QLabel* refusal_;
   QComboBox* style_;
   QComboBox* camera_;
   QComboBox* time_;

@@ -1,6 +1,7 @@
 // The settings dialog's form.
 #include "widgets/settings_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -52,6 +53,12 @@ SettingsDialog::SettingsDialog(const StudioSettings& s, QWidget* parent) : QDial
   autosave_->setSpecialValueText(tr("off"));
   autosave_->setValue(s.autosaveSeconds);
   form->addRow(tr("Autosave every"), autosave_);
+  visibleMark_ = new QCheckBox(tr("Draw the moving “Kinema · AI” mark on exports"));
+  visibleMark_->setObjectName("visibleMark");
+  visibleMark_->setToolTip(tr("Every export also carries an invisible watermark and a signed C2PA manifest; "
+                              "turning the visible mark off is recorded in that manifest."));
+  visibleMark_->setChecked(s.visibleMark);
+  form->addRow(tr("Visible mark"), visibleMark_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -65,6 +72,7 @@ StudioSettings SettingsDialog::settings() const {
   s.defaultSteps = steps_->value();
   s.exportFolder = export_->text().trimmed();
   s.autosaveSeconds = autosave_->value();
+  s.visibleMark = visibleMark_->isChecked();
   return s;
 }
 

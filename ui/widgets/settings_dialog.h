@@ -1,10 +1,11 @@
-// The settings dialog: model folder, device, default steps, export folder, autosave interval.
+// The settings dialog: model folder, device, default steps, export folder, autosave interval, visible mark.
 #pragma once
 
 #include <QDialog>
 
 #include "app/studio_settings.h"
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QSpinBox;
@@ -23,6 +24,7 @@ class SettingsDialog : public QDialog {
   QSpinBox* steps_;
   QLineEdit* export_;
   QSpinBox* autosave_;
+  QCheckBox* visibleMark_;
 };
 
 }  // namespace kinema::studio

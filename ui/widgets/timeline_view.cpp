@@ -36,12 +36,17 @@ void ShotDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, 
     painter->drawImage(target, thumb);
   }
   const QString status = index.data(TimelineModel::StatusRole).toString();
+  const bool blocked = !index.data(TimelineModel::ExportBlockRole).toString().isEmpty();
+  if (blocked) {  // a cameo's grant is gone: the take is marked until it is regenerated or a grant is restored
+    painter->setPen(QPen(QColor(200, 40, 40), 3));
+    painter->drawRect(thumbArea.adjusted(1, 1, -1, -1));
+  }
   if (!status.isEmpty()) {
     QFont small = option.font;
     small.setPointSizeF(small.pointSizeF() * 0.9);
     painter->setFont(small);
     const QRect badge = thumbArea.adjusted(4, thumbArea.height() - 22, -4, -4);
-    painter->fillRect(badge, QColor(0, 0, 0, 150));
+    painter->fillRect(badge, blocked ? QColor(170, 20, 20, 200) : QColor(0, 0, 0, 150));
     painter->setPen(Qt::white);
     painter->drawText(badge, Qt::AlignCenter, status);
   }

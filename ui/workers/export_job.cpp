@@ -1,11 +1,11 @@
-// The export worker: assemble the sequence's frames and continuous sound, then write_mp4.
+// The export worker: assemble the sequence's frames and continuous sound, then export_clip (marks and signs).
 #include "workers/export_job.h"
 
 #include <QMetaObject>
 #include <QtConcurrent>
 
 #include "core/error.h"
-#include "media/mp4_writer.h"
+#include "safety/provenance.h"
 
 namespace kinema::studio {
 
@@ -34,14 +34,22 @@ void ExportJob::start() {
   auto cancel = cancel_;
   auto permille = permille_;
   // `this` outlives the run: the destructor cancels and waits for it.
-  watcher_.setFuture(QtConcurrent::run([this, sequence = sequence_, path = path_.toStdString(), cancel, permille]() -> QString {
+  safety::ProvenanceFacts facts;
+  facts.model_name = provenance_.modelName.toStdString();
+  facts.model_version = provenance_.modelVersion.toStdString();
+  facts.visible_mark = provenance_.visibleMark;
+  facts.front_end = "Kinema Studio export";
+  facts.title = "Kinema Studio export";
+  watcher_.setFuture(QtConcurrent::run([this, sequence = sequence_, path = path_.toStdString(), facts, cancel,
+                                        permille]() -> QString {
     try {
-      const media::Clip clip = sequence.assemble();
+      media::Clip clip = sequence.assemble();
       if (cancel->load()) fail(ErrorKind::cancelled, "export cancelled");
-      media::Mp4Options options;
-      options.title = "Kinema Studio export";
-      options.comment = "AI-generated (synthetic) video made with Kinema Studio";
-      media::write_mp4(clip, path, options, [&](double fraction) {
+      safety::ExportOptions options;
+      options.mp4.title = facts.title;
+      // Takes carry no watermark (they are intermediates), but keep one that frames brought in do carry.
+      options.frames_may_carry_watermark = true;
+      safety::export_clip(std::move(clip), path, facts, options, [&](double fraction) {
         const int now = static_cast<int>(fraction * 1000);
         if (permille->exchange(now) != now)  // report each 0.1 %, not every call
           QMetaObject::invokeMethod(this, [this, fraction] { emit progress(fraction); }, Qt::QueuedConnection);

@@ -1,5 +1,5 @@
-// Exporting the timeline (or one shot) to an MP4 with the engine's writer, on a worker thread, with
-// progress and cancel.
+// Exporting the timeline (or one shot) to an MP4 through the engine's provenance door (visible mark,
+// watermark, signed C2PA manifest), on a worker thread, with progress and cancel.
 #pragma once
 
 #include <QFutureWatcher>
@@ -13,12 +13,20 @@
 
 namespace kinema::studio {
 
+// What the export records about how the clip was made.
+struct ExportProvenance {
+  QString modelName;          // the model the takes were made with, when known
+  QString modelVersion;
+  bool visibleMark = true;    // the moving "Kinema · AI" mark; turning it off is recorded in the manifest
+};
+
 class ExportJob : public QObject {
   Q_OBJECT
  public:
   ExportJob(Sequence sequence, QString path, QObject* parent = nullptr);
   ~ExportJob() override;  // cancels and waits
 
+  void setProvenance(const ExportProvenance& provenance) { provenance_ = provenance; }
   void start();
   void cancel();
   bool running() const { return watcher_.isRunning(); }
@@ -32,6 +40,7 @@ class ExportJob : public QObject {
  private:
   Sequence sequence_;
   QString path_;
+  ExportProvenance provenance_;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<int>> permille_ = std::make_shared<std::atomic<int>>(-1);
   QFutureWatcher<QString> watcher_;

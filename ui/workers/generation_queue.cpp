@@ -14,6 +14,7 @@
 #include "media/mp4_reader.h"
 #include "media/mp4_writer.h"
 #include "models/timeline_model.h"
+#include "safety/provenance.h"
 
 namespace kinema::studio {
 
@@ -203,13 +204,26 @@ void GenerationQueue::dispatch() {
         emit jobProgress(id, shot, {tr("writing take"), result.steps, result.steps, result.wall_seconds, -1});
       });
 
-      media::Mp4Options options;
-      options.crf = 12;  // a take is an intermediate: near-lossless, still plain High-profile H.264
-      options.preset = "veryfast";
-      options.title = job.request.prompt;
-      options.comment = "AI-generated (synthetic) video made by Kinema Studio; seed " + std::to_string(result.seed);
+      // A take is a file Kinema wrote, so it says it is synthetic (signed manifest, metadata); but it is an
+      // intermediate. The export assembles the takes' frames and adds the visible mark and the watermark once,
+      // with one id: a watermark per take would overlap in the assembled clip (and in the frames a continued
+      // shot holds), and the mark would be drawn twice.
+      safety::ProvenanceFacts facts;
+      facts.model_name = worker->generator->config().name;
+      facts.model_version = worker->generator->config().version;
+      facts.seed = result.seed;
+      facts.visible_mark = false;
+      facts.watermark = false;
+      facts.front_end = "Kinema Studio take (an intermediate: the export adds the visible mark and watermark)";
+      facts.title = job.request.prompt;
+      facts.settings = std::to_string(result.steps) + " steps, " + result.solver + ", guidance " +
+                       QString::number(result.guidance).toStdString() + ", " + result.mode + " mode";
+      safety::ExportOptions options;
+      options.mp4.crf = 12;  // near-lossless, still plain High-profile H.264
+      options.mp4.preset = "veryfast";
+      options.mp4.title = job.request.prompt;
       const std::string path = job.outputPath.toStdString();
-      media::write_mp4(result.clip, path, options, [&](double) { return !cancel->load(); });
+      safety::export_clip(result.clip, path, facts, options, [&](double) { return !cancel->load(); });
       // What the project holds is the file: play and continue from what was written.
       auto written = media::read_mp4(path);
 
@@ -233,6 +247,9 @@ void GenerationQueue::dispatch() {
       take.continuedFrom = job.continuedFrom;
       take.created = QDateTime::currentDateTimeUtc();
       take.wallSeconds = result.wall_seconds;
+      for (const auto& cameo : result.cameos)
+        take.cameos.append({QString::fromStdString(cameo.handle), QString::fromStdString(cameo.hash),
+                            QString::fromStdString(cameo.display_name)});
       post([this, outcome] { onWorkerFinished(outcome); });
     } catch (const Error& e) {
       post([this, id = job.id, message = messageOf(e), cancelled = e.kind() == ErrorKind::cancelled] {
