@@ -60,7 +60,10 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.vae.temporal_downsample = static_cast<int>(vae.integer("temporal_downsample", 1, 64));
   c.vae.res_blocks = static_cast<int>(vae.integer_or("res_blocks", 1, 0, 16));
   c.vae.temporal_res_blocks = static_cast<int>(vae.integer_or("temporal_res_blocks", 1, 0, 16));
+  c.vae.guide_channels = static_cast<int>(vae.integer_or("guide_channels", 0, 0, 64));
   c.vae.eps = vae.number_or("eps", 1e-6, 0.0, 1.0);
+  check(c.vae.guide_channels == 0 || c.vae.guide_channels == 4, vae, "guide_channels",
+        "must be 0 or 4 (layout colours + flag)");
   check(is_power_of_two(c.vae.spatial_downsample), vae, "spatial_downsample", "must be a power of two");
   const auto levels = static_cast<size_t>(std::log2(c.vae.spatial_downsample)) + 1;
   for (int64_t ch : vae.integers("channels", levels, 1, 1 << 16)) c.vae.channels.push_back(static_cast<int>(ch));
@@ -162,6 +165,7 @@ Json ModelConfig::to_json() const {
               {"res_blocks", vae.res_blocks},
               {"temporal_res_blocks", vae.temporal_res_blocks},
               {"eps", vae.eps}};
+  if (vae.guide_channels > 0) j["vae"]["guide_channels"] = vae.guide_channels;
   if (has_audio())
     j["audio"] = {{"n_fft", audio.n_fft},
                   {"hop", audio.hop},

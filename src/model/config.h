@@ -38,6 +38,10 @@ struct VaeConfig {
   int temporal_downsample = 0;
   int res_blocks = 1;           // 2D residual blocks per spatial level
   int temporal_res_blocks = 1;  // causal 3D residual blocks at the latent resolution
+  // 0, or 4: the decoder also reads the world's layout render at full resolution (3 colour channels + a flag
+  // that is 1 when there is none), so that in guided mode edges and colours of things come from the
+  // simulator's label maps while the latents carry style, light and texture (see vae.h).
+  int guide_channels = 0;
   double eps = 1e-6;
 };
 

@@ -1,6 +1,8 @@
 // The video autoencoder (see vae.h for the design).
 #include "model/vae.h"
 
+#include "core/error.h"
+
 namespace kinema::model {
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
@@ -104,12 +106,12 @@ VideoVaeImpl::VideoVaeImpl(const VaeConfig& c) : config(c) {
   for (int64_t i = levels - 1; i >= 0; --i) {
     nn::Sequential level;
     level->push_back(nn::Upsample(nn::UpsampleOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest)));
-    level->push_back(conv2d(ch[i + 1], ch[i], 3));
+    level->push_back(conv2d(ch[i + 1] + c.guide_channels, ch[i], 3));
     for (int j = 0; j < c.res_blocks; ++j) level->push_back(ResBlock2d(ch[i], c.eps));
     decoder_up->push_back(level);
   }
   decoder_norm = register_module("decoder_norm", ChannelNorm(ch[0], c.eps));
-  decoder_out = register_module("decoder_out", conv2d(ch[0], 3, 3));
+  decoder_out = register_module("decoder_out", conv2d(ch[0] + c.guide_channels, 3, 3));
 
   latent_mean = register_buffer("latent_mean", torch::zeros({c.latent_channels}));
   latent_std = register_buffer("latent_std", torch::ones({c.latent_channels}));
@@ -132,19 +134,55 @@ LatentDistribution VideoVaeImpl::encode(const torch::Tensor& frames) {
   return {moments[0], moments[1].clamp(-30.0, 20.0)};
 }
 
-torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z) {
+torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep) {
   const int64_t batch = z.size(0);
   const int64_t r = config.temporal_downsample;
-  auto x = decoder_in(z.to(decoder_in->weight.scalar_type()));
+  const auto dtype = decoder_in->weight.scalar_type();
+  auto x = decoder_in(z.to(dtype));
   if (!decoder_temporal->is_empty()) x = decoder_temporal->forward(x);
   x = decoder_time(x);
   const int64_t c = x.size(1) / r, t = x.size(2), h = x.size(3), w = x.size(4);
   x = x.reshape({batch, c, r, t, h, w}).permute({0, 1, 3, 2, 4, 5}).reshape({batch, c, t * r, h, w});
   x = x.narrow(2, r - 1, x.size(2) - (r - 1));  // drop the padding frames before the first one
+  const int64_t frames = x.size(2), s = config.spatial_downsample;
+  const int64_t g = config.guide_channels;
+  if (g > 0) {
+    // The guide travels with the features through per_frame as s x s blocks folded into channels.
+    auto guide = torch::zeros({batch, g, frames, h * s, w * s}, x.options());
+    if (layout.defined()) {
+      if (layout.size(0) != batch || layout.size(1) != g - 1 || layout.size(2) != frames || layout.size(3) != h * s ||
+          layout.size(4) != w * s)
+        fail(ErrorKind::internal, "vae: the layout does not match the frames being decoded");
+      auto k = keep.defined() ? keep.to(x.device()).to(dtype) : torch::ones({batch}, x.options());
+      k = k.view({batch, 1, 1, 1, 1});
+      guide.narrow(1, 0, g - 1).copy_(layout.to(x.options()) * k);
+      guide.narrow(1, g - 1, 1).copy_((1.0 - k).expand({batch, 1, frames, h * s, w * s}));
+    } else {
+      guide.narrow(1, g - 1, 1).fill_(1.0);
+    }
+    const auto folded = torch::pixel_unshuffle(fold_frames(guide), s);  // [B F, g s s, h, w]
+    x = torch::cat({x, unfold_frames(folded, batch)}, 1);
+  }
   return per_frame(x, [&](torch::Tensor f) {
+    torch::Tensor guide;
+    if (g > 0) {
+      guide = torch::pixel_shuffle(f.narrow(1, c, g * s * s), s);  // [n, g, H, W]
+      f = f.narrow(1, 0, c);
+    }
+    const auto with_guide = [&](const torch::Tensor& features) {
+      if (!guide.defined()) return features;
+      const auto pooled = torch::adaptive_avg_pool2d(guide, {features.size(2), features.size(3)});
+      return torch::cat({features, pooled}, 1).contiguous(at::MemoryFormat::ChannelsLast);
+    };
     if (!decoder_mid->is_empty()) f = decoder_mid->forward(f);
-    for (const auto& level : *decoder_up) f = level->as<nn::Sequential>()->forward(f);
-    return decoder_out(torch::silu(decoder_norm(f)));
+    for (const auto& level : *decoder_up) {
+      int index = 0;
+      for (auto& module : *level->as<nn::Sequential>()) {
+        if (index++ == 1) f = with_guide(f);  // before the convolution that follows the upsampling
+        f = module.forward(f);
+      }
+    }
+    return decoder_out(with_guide(torch::silu(decoder_norm(f))));
   });
 }
 

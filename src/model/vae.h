@@ -4,6 +4,14 @@
 // time is compressed by folding r frames into channels after padding the front with r - 1 copies of the
 // first frame, and mixed by causal 3x3x3 convolutions. So the first frame is encoded on its own and a
 // still image is a valid one-frame video, as in modern video VAEs; F = 1 + r k frames give 1 + k latents.
+//
+// A guided decoder (vae.guide_channels = 4) also reads the world's layout render, frame by frame at full
+// resolution: flat colours per thing, floor and sky (world/labels.h) and a flag channel that is 1 when there
+// is no layout (free mode; trained with layout dropout). Each upsampling level and the output convolution see
+// the layout pooled to their resolution, the way ControlNet-style decoders take segmentation maps: the
+// simulator says where the edges of things are and which colour they are, the network renders the rest
+// (style, light, shading, texture). Without it, the 4x temporal compression smears fast small things and
+// mixes their colours with the sky (measured with tests/train/autoencoder_ceiling_main.cpp).
 #pragma once
 
 #include <torch/torch.h>
@@ -43,8 +51,10 @@ struct VideoVaeImpl : torch::nn::Module {
 
   // frames: [B, 3, F, H, W] in [-1, 1], F = 1 + r k. Returns the raw (unnormalised) latent distribution.
   LatentDistribution encode(const torch::Tensor& frames);
-  // z: [B, C, T, h, w] raw latents -> [B, 3, 1 + r (T - 1), H, W], roughly in [-1, 1].
-  torch::Tensor decode(const torch::Tensor& z);
+  // z: [B, C, T, h, w] raw latents -> [B, 3, 1 + r (T - 1), H, W], roughly in [-1, 1]. A guided decoder
+  // reads `layout` ([B, 3, F, H, W] in [-1, 1], the frames it decodes) where `keep` ([B] bool) is true or
+  // undefined; undefined layout: free mode. Others ignore both.
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& layout = {}, const torch::Tensor& keep = {});
 
   // The DiT works on latents normalised per channel with statistics measured on training data.
   torch::Tensor normalize(const torch::Tensor& z) const;

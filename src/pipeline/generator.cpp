@@ -393,9 +393,8 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     }
   }
   result.mode = guide ? "guided" : "free";
-  torch::Tensor video_guide, audio_guide;
+  torch::Tensor video_guide, audio_guide, layout;
   if (guidable) {
-    torch::Tensor layout;
     if (guide) {
       if (guide->layout.width != c.clip.width || guide->layout.height != c.clip.height ||
           guide->layout.frame_count() != frames)
@@ -453,7 +452,9 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   });
 
   report("decoding video", result.steps, result.steps, -1);
-  auto video = m.model->vae->decode(m.model->vae->denormalize(latents[0].to(m.dtype)));  // [1, 3, F, H, W]
+  // A guided decoder reads the layout too (free mode: none).
+  auto video = m.model->vae->decode(m.model->vae->denormalize(latents[0].to(m.dtype)),
+                                    layout.defined() ? layout.to(m.dtype) : layout);  // [1, 3, F, H, W]
   video = ((video.to(torch::kFloat).clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch::kByte);
   video = video.squeeze(0).permute({1, 2, 3, 0}).contiguous().cpu();  // [F, H, W, 3]
   if (video.size(0) != frames) fail(ErrorKind::internal, "decoder made " + std::to_string(video.size(0)) + " frames");

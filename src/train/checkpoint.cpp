@@ -51,4 +51,29 @@ bool load_checkpoint(const fs::path& dir, const TrainingState& t, Json& state) {
   return true;
 }
 
+std::vector<std::string> warm_start(torch::nn::Module& module, const fs::path& weights) {
+  const auto from = model::read_tensors(weights);
+  const auto to = model::state_of(module);
+  std::vector<std::string> widened;
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, target] : to) {
+    const auto found = from.find(name);
+    if (found == from.end()) fail(ErrorKind::format, weights.string() + ": no tensor " + name + " to start from");
+    const auto& source = found->second;
+    if (source.sizes() == target.sizes()) {
+      target.copy_(source);
+      continue;
+    }
+    bool grew = source.dim() == target.dim() && source.dim() >= 2 && source.size(1) < target.size(1);
+    for (int64_t d = 0; grew && d < source.dim(); ++d) grew = d == 1 || source.size(d) == target.size(d);
+    if (!grew) fail(ErrorKind::format, weights.string() + ": " + name + " has another shape than the network's");
+    target.zero_();
+    target.narrow(1, 0, source.size(1)).copy_(source);
+    widened.push_back(name);
+  }
+  for (const auto& [name, tensor] : from)
+    if (!to.count(name)) fail(ErrorKind::format, weights.string() + ": " + name + " is not in the network");
+  return widened;
+}
+
 }  // namespace kinema::train

@@ -25,4 +25,11 @@ void save_checkpoint(const std::filesystem::path& dir, const TrainingState& trai
 // Loads <dir>/checkpoint/ if it exists; returns false when there is none. Throws on a damaged checkpoint.
 bool load_checkpoint(const std::filesystem::path& dir, const TrainingState& training, Json& state);
 
+// Starts a network from an earlier one's weights (a stage begun again on a grown architecture): tensors of
+// the same name and shape are copied; a tensor that grew along dimension 1 only (a convolution that reads
+// more input channels) gets the old weights in its leading slice and zeros in the rest, so the network
+// starts out computing what the earlier one did. Anything else (a missing, left-over or otherwise reshaped
+// tensor) throws naming it. Returns the names of the widened tensors.
+std::vector<std::string> warm_start(torch::nn::Module& module, const std::filesystem::path& weights);
+
 }  // namespace kinema::train

@@ -21,6 +21,14 @@ torch::Tensor frames_tensor(const media::Clip& clip) {
   return t.permute({3, 0, 1, 2}).to(torch::kFloat) / 127.5 - 1.0;
 }
 
+media::Clip clip_from_tensor(const torch::Tensor& frames, const media::Clip& like) {
+  media::Clip c = like;
+  const auto bytes = ((frames.clamp(-1, 1) + 1) * 127.5).round().to(torch::kByte).permute({1, 2, 3, 0}).contiguous();
+  c.frames.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+  c.audio.clear();
+  return c;
+}
+
 namespace {
 
 std::string duration(double seconds) {

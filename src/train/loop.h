@@ -53,5 +53,7 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& options, const
 
 // RGB24 frames [F, H, W, 3] -> float [3, F, H, W] in [-1, 1].
 torch::Tensor frames_tensor(const media::Clip& clip);
+// The inverse: float [3, F, H, W] in [-1, 1] -> a clip shaped like `like` (its format), with no sound.
+media::Clip clip_from_tensor(const torch::Tensor& frames, const media::Clip& like);
 
 }  // namespace kinema::train

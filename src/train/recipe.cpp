@@ -11,6 +11,7 @@
 #include "pipeline/device.h"
 #include "pipeline/world_guide.h"
 #include "text/tokenizer.h"
+#include "train/checkpoint.h"
 #include "train/latent_cache.h"
 #include "train/loop.h"
 #include "train/reports.h"
@@ -69,8 +70,8 @@ struct Run {
   }
 
   // Samples for measuring statistics, from seeds no stage trains on.
-  std::vector<Sample> held_out(const model::ModelConfig& c, int count) const {
-    const auto source = world_source(c, {.base_seed = 9000000000ull, .guide = false});
+  std::vector<Sample> held_out(const model::ModelConfig& c, int count, bool guide = false) const {
+    const auto source = world_source(c, {.base_seed = 9000000000ull, .guide = guide});
     std::vector<Sample> out;
     for (int i = 0; i < count; ++i) out.push_back(source(static_cast<uint64_t>(i)));
     return out;
@@ -111,14 +112,23 @@ void train_vae(Run& run) {
   vo.motion_weight = t.number_or("motion_weight", vo.motion_weight, 0, 1e3);
   vo.edge_weight = t.number_or("edge_weight", vo.edge_weight, 0, 1e3);
   vo.kl_weight = t.number_or("kl_weight", vo.kl_weight, 0, 1);
-  const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = false});
+  vo.guide_dropout = t.number_or("guide_dropout", vo.guide_dropout, 0, 1);
+  const bool guided = config.vae.guide_channels > 0;
+  // init_from: weights in the run folder to start from when they are there (kinema-tiny's guided decoder
+  // started from the unguided autoencoder the run had trained first); a fresh run starts from scratch.
+  if (const std::string from = t.string_or("init_from", "");
+      !from.empty() && fs::exists(run.path(from)) && !fs::exists(run.path("vae/checkpoint"))) {
+    const auto widened = warm_start(*vae, run.path(from));
+    run.report("vae: starting from " + from + " (" + std::to_string(widened.size()) + " tensors widened)");
+  }
+  const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("vae"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
   if (!result.finished) return;
   Ema ema(*vae, 0.0);
   ema.load(model::read_tensors(run.path("vae/checkpoint/ema.safetensors")));
   ema.copy_to(*vae);
   vae->eval();
-  const auto held_out = run.held_out(config, 16);
+  const auto held_out = run.held_out(config, 16, guided);
   measure_video_latent_stats(vae, held_out);
   model::write_tensors(run.path("vae.safetensors"), model::state_of(*vae));
   const Json report = video_reconstruction_report(vae, held_out, run.path("vae.reconstruction.png"));

@@ -13,15 +13,6 @@
 namespace kinema::train {
 namespace {
 
-media::Clip clip_from_tensor(const torch::Tensor& frames, const media::Clip& like) {
-  // frames: [3, F, H, W] in [-1, 1]
-  media::Clip c = like;
-  const auto bytes = ((frames.clamp(-1, 1) + 1) * 127.5).round().to(torch::kByte).permute({1, 2, 3, 0}).contiguous();
-  c.frames.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
-  c.audio.clear();
-  return c;
-}
-
 double psnr(const torch::Tensor& mse_of_unit_pixels) {
   return -10.0 * std::log10(std::max(mse_of_unit_pixels.item<double>(), 1e-12));
 }
@@ -63,22 +54,37 @@ Json video_reconstruction_report(model::VideoVae vae, const std::vector<Sample>&
                                  const std::filesystem::path& sheet) {
   torch::NoGradGuard no_grad;
   vae->eval();
-  std::vector<double> whole, moving;
-  std::vector<media::Clip> reconstructions;
-  for (const Sample& s : samples) {
-    const auto x = frames_tensor(s.clip).unsqueeze(0);
-    const auto rec = vae->decode(vae->encode(x).mean).clamp(-1, 1);
+  const bool guided = vae->config.guide_channels > 0;
+  // A guided decoder is measured with the layout (guided mode) and without it (free mode).
+  std::vector<double> whole, moving, whole_free, moving_free;
+  std::vector<media::Clip> reconstructions, free_reconstructions;
+  const auto measure = [](const torch::Tensor& rec, const torch::Tensor& x, std::vector<double>& whole_out,
+                          std::vector<double>& moving_out) {
     const auto diff2 = (rec - x).pow(2) / 4.0;  // unit-range pixels
-    whole.push_back(psnr(diff2.mean()));
+    whole_out.push_back(psnr(diff2.mean()));
     const auto median = std::get<0>(x.median(2, true));
     const auto mask = ((x - median).abs().amax(1, true) > 0.1).expand_as(x);
-    if (mask.any().item<bool>()) moving.push_back(psnr(diff2.masked_select(mask).mean()));
+    if (mask.any().item<bool>()) moving_out.push_back(psnr(diff2.masked_select(mask).mean()));
+  };
+  for (const Sample& s : samples) {
+    const auto x = frames_tensor(s.clip).unsqueeze(0);
+    const auto z = vae->encode(x).mean;
+    torch::Tensor layout;
+    if (guided && s.layout.frame_count() == s.clip.frame_count()) layout = frames_tensor(s.layout).unsqueeze(0);
+    const auto rec = vae->decode(z, layout).clamp(-1, 1);
+    measure(rec, x, whole, moving);
     reconstructions.push_back(clip_from_tensor(rec[0], s.clip));
+    if (layout.defined()) {
+      const auto rec_free = vae->decode(z).clamp(-1, 1);
+      measure(rec_free, x, whole_free, moving_free);
+      free_reconstructions.push_back(clip_from_tensor(rec_free[0], s.clip));
+    }
   }
   std::vector<const media::Clip*> rows;
   for (size_t i = 0; i < samples.size() && i < 6; ++i) {
     rows.push_back(&samples[i].clip);
     rows.push_back(&reconstructions[i]);
+    if (i < free_reconstructions.size()) rows.push_back(&free_reconstructions[i]);
   }
   write_contact_sheet(rows, 6, sheet);
   const auto mean = [](const std::vector<double>& v) {
@@ -86,11 +92,16 @@ Json video_reconstruction_report(model::VideoVae vae, const std::vector<Sample>&
     for (double x : v) s += x;
     return v.empty() ? 0.0 : s / static_cast<double>(v.size());
   };
-  return {{"clips", samples.size()},
-          {"psnr_db", mean(whole)},
-          {"psnr_db_min", whole.empty() ? 0.0 : *std::min_element(whole.begin(), whole.end())},
-          {"moving_psnr_db", mean(moving)},
-          {"sheet", sheet.filename().string()}};
+  Json report = {{"clips", samples.size()},
+                 {"psnr_db", mean(whole)},
+                 {"psnr_db_min", whole.empty() ? 0.0 : *std::min_element(whole.begin(), whole.end())},
+                 {"moving_psnr_db", mean(moving)},
+                 {"sheet", sheet.filename().string()}};
+  if (!whole_free.empty()) {
+    report["free_psnr_db"] = mean(whole_free);
+    report["free_moving_psnr_db"] = mean(moving_free);
+  }
+  return report;
 }
 
 Json audio_reconstruction_report(model::AudioAutoencoder ae, const model::MelVocoder& vocoder,

@@ -16,6 +16,8 @@ namespace kinema::train {
 
 // PSNR (dB) of the video autoencoder over held-out clips: whole frames, and pixels that move (differ
 // from the clip's temporal median by more than 0.1); writes a contact sheet of inputs over reconstructions.
+// A guided decoder is measured with the samples' layouts, and again without (free_psnr_db, the sheet's third
+// row per clip).
 Json video_reconstruction_report(model::VideoVae vae, const std::vector<Sample>& samples,
                                  const std::filesystem::path& sheet);
 

@@ -42,20 +42,33 @@ std::vector<std::string> vae_loss_parts() { return {"loss", "recon", "edge", "kl
 
 StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
   return [vae, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
-    std::vector<torch::Tensor> crops;
+    const bool guided = vae->config.guide_channels > 0;
+    std::vector<torch::Tensor> crops, layouts;
     for (const Sample& s : batch) {
       const auto& clip = s.clip;
       const int frames = std::min(o.crop_frames, clip.frame_count());
       const int size_h = std::min(o.crop_size, clip.height), size_w = std::min(o.crop_size, clip.width);
       const int64_t f0 = draw(g, clip.frame_count() - frames + 1);
       const int64_t y0 = draw(g, clip.height - size_h + 1), x0 = draw(g, clip.width - size_w + 1);
-      auto x = frames_tensor(clip).narrow(1, f0, frames).narrow(2, y0, size_h).narrow(3, x0, size_w);
-      if (uniform(g) < 0.5) x = x.flip({3});
-      crops.push_back(x);
+      const bool flip = uniform(g) < 0.5;
+      const auto crop = [&](const media::Clip& c) {
+        auto x = frames_tensor(c).narrow(1, f0, frames).narrow(2, y0, size_h).narrow(3, x0, size_w);
+        return flip ? x.flip({3}) : x;
+      };
+      crops.push_back(crop(clip));
+      if (guided) {
+        if (s.layout.frame_count() != clip.frame_count()) fail(ErrorKind::internal, "vae stage: a sample has no layout");
+        layouts.push_back(crop(s.layout));
+      }
     }
     const auto x = torch::stack(crops);  // [B, 3, F, H, W]
     const auto d = vae->encode(x);
-    const auto rec = vae->decode(sample_latent(d, g));
+    torch::Tensor layout, keep;
+    if (guided) {
+      layout = torch::stack(layouts);
+      keep = torch::rand({x.size(0)}, g) >= o.guide_dropout;
+    }
+    const auto rec = vae->decode(sample_latent(d, g), layout, keep);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
     const auto median = std::get<0>(x.median(2, true));
     const auto moving = ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());

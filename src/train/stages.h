@@ -19,6 +19,7 @@ struct VaeStageOptions {
   double motion_weight = 10.0; // extra weight on pixels that differ from the clip's temporal median
   double edge_weight = 0.5;    // L1 between spatial gradients of input and reconstruction
   double kl_weight = 1e-6;
+  double guide_dropout = 0.3;  // a guided decoder: share of samples decoded without the layout (free mode)
 };
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);

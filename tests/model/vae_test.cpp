@@ -55,6 +55,31 @@ TEST(VideoVae, DecoderIsCausalInTime) {
   EXPECT_FALSE(torch::equal(before.narrow(2, 5, 4), after.narrow(2, 5, 4)));
 }
 
+TEST(VideoVae, GuidedDecoderReadsTheLayoutOfEachFrameAndDecodesWithoutOne) {
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  VideoVae vae(config);
+  torch::NoGradGuard no_grad;
+  const auto z = torch::randn({2, 4, 3, 8, 8});
+  auto layout = torch::rand({2, 3, 9, 32, 32}) * 2 - 1;
+  const auto free = vae->decode(z);
+  const auto guided = vae->decode(z, layout);
+  EXPECT_EQ(free.sizes().vec(), (std::vector<int64_t>{2, 3, 9, 32, 32}));
+  EXPECT_EQ(guided.sizes().vec(), free.sizes().vec());
+  EXPECT_FALSE(torch::allclose(free, guided));
+  // Dropping a sample's layout (training's guidance dropout) is free mode for that sample alone.
+  const auto keep = torch::tensor({true, false});
+  const auto mixed = vae->decode(z, layout, keep);
+  EXPECT_TRUE(torch::allclose(mixed[0], guided[0], 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(mixed[1], free[1], 1e-5, 1e-5));
+  // Frame by frame: changing the layout of frame 7 changes frame 7 and no earlier one.
+  layout.narrow(2, 7, 1).uniform_(-1, 1);
+  const auto changed = vae->decode(z, layout);
+  EXPECT_TRUE(torch::allclose(changed.narrow(2, 0, 7), guided.narrow(2, 0, 7), 1e-5, 1e-5));
+  EXPECT_FALSE(torch::allclose(changed.narrow(2, 7, 1), guided.narrow(2, 7, 1)));
+}
+
 TEST(AudioAutoencoder, MapsMelFramesToAFinerLatentGrid) {
   torch::manual_seed(0);
   const auto config = testing::fixture_config();

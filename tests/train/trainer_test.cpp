@@ -6,10 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/error.h"
 #include "model/kinema_model.h"
 #include "model/weights.h"
 #include "support/fixture_model.h"
 #include "support/temp_dir.h"
+#include "train/checkpoint.h"
 #include "train/latent_cache.h"
 #include "train/loop.h"
 #include "train/stages.h"
@@ -94,6 +96,53 @@ TEST(Trainer, VideoAutoencoderLossFalls) {
   EXPECT_GT(mean(psnr, 30, 40), psnr[0] + 5.0);  // decibels of reconstruction gained
   EXPECT_TRUE(fs::exists(dir / "loss.png"));
   EXPECT_TRUE(fs::exists(dir / "checkpoint" / "ema.safetensors"));
+}
+
+TEST(Trainer, GuidedVideoAutoencoderLossFallsWithAndWithoutTheLayout) {
+  testing::TempDir dir;
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  model::VideoVae vae(config);
+  VaeStageOptions vo;
+  vo.crop_size = 32;
+  const auto result = run_loop(*vae, options(dir.path(), "vae", 40), vae_loss_parts(), synthetic, vae_step(vae, vo),
+                               [](const std::string&) {});
+  EXPECT_TRUE(result.finished);
+  const auto psnr = losses(dir / "loss.csv", "psnr");
+  ASSERT_EQ(psnr.size(), 40u);
+  EXPECT_GT(mean(psnr, 30, 40), psnr[0] + 5.0);
+}
+
+TEST(Trainer, WarmStartWidensConvolutionsThatReadMoreChannelsAndKeepsWhatTheyComputed) {
+  testing::TempDir dir;
+  torch::manual_seed(0);
+  const auto plain_config = testing::fixture_config().vae;
+  model::VideoVae plain(plain_config);
+  for (auto& p : plain->parameters()) p.data().normal_(0, 0.1);  // not the initialisation the other draws
+  model::write_tensors(dir / "plain.safetensors", model::state_of(*plain));
+
+  auto guided_config = plain_config;
+  guided_config.guide_channels = 4;
+  model::VideoVae guided(guided_config);
+  const auto widened = warm_start(*guided, dir / "plain.safetensors");
+  EXPECT_FALSE(widened.empty());
+  EXPECT_TRUE(std::find(widened.begin(), widened.end(), "decoder_out.weight") != widened.end());
+  torch::NoGradGuard no_grad;
+  const auto z = torch::randn({1, 4, 3, 8, 8});
+  const auto layout = torch::rand({1, 3, 9, 32, 32}) * 2 - 1;
+  EXPECT_TRUE(torch::allclose(guided->decode(z, layout), plain->decode(z), 1e-5, 1e-5));
+
+  // Another network's weights are refused, naming the tensor.
+  auto wider = testing::fixture_config().vae;
+  wider.channels.back() *= 2;
+  model::VideoVae wide(wider);
+  try {
+    warm_start(*wide, dir / "plain.safetensors");
+    ADD_FAILURE() << "a reshaped network started from the plain weights";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another shape"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Trainer, AudioAutoencoderLossFalls) {
