@@ -61,7 +61,11 @@ int run_generate(const std::vector<std::string>& argv) {
   const fs::path model_dir = model_dir_from(args);
   safety::ScreenOptions screen;
   screen.guidance = request.guidance >= 0 ? request.guidance : pipeline::ModelFolder::open(model_dir).config.sampler.guidance;
-  safety::require_allowed(request.prompt, request.negative_prompt, screen);
+  // generate writes an MP4, so a cameo it names must be granted for export too: ask before the work, not after.
+  std::vector<std::string> named;
+  for (const auto& cameo : safety::require_allowed(request.prompt, request.negative_prompt, screen))
+    named.push_back(cameo.hash);
+  safety::require_export_allowed(named);
 
   const auto device = pipeline::parse_device(args.string("device", "auto"));
   auto generator = pipeline::Generator::open(model_dir, device);

@@ -13,11 +13,22 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "safety/content_policy.h"
 
 namespace kinema::safety {
 namespace fs = std::filesystem;
 
 namespace {
+
+// A public figure on the shipped names list cannot be a cameo: Kinema has no way to check that whoever makes
+// or passes on such a cameo is that person, so it would turn the names list off for anyone who typed the name.
+void require_not_public_figure(const std::string& display_name, const std::string& where) {
+  static const ContentPolicy shipped(ContentPolicy::builtin_sources());
+  const ContentMatch m = shipped.check(display_name);
+  if (m.refused && !m.person.empty())
+    fail(ErrorKind::refused, where + "'" + display_name + "' names " + m.person +
+                                 ", a public figure on Kinema's list: a public figure's likeness cannot be a cameo");
+}
 
 constexpr uintmax_t kMaxReferenceBytes = 32u << 20;
 
@@ -123,6 +134,7 @@ Cameo CameoStore::create(const std::string& name, const std::string& display_nam
   if (display_name.find_first_not_of(" \t") == std::string::npos)
     fail(ErrorKind::invalid_input, "a cameo needs a display name (the person it shows)");
   if (images.empty()) fail(ErrorKind::invalid_input, "a cameo needs at least one reference image");
+  require_not_public_figure(display_name, "refused (cameo): the display name ");
   if (find(name)) fail(ErrorKind::invalid_input, "a cameo named @" + name + " exists already");
   std::vector<std::string> bytes;
   Cameo cameo;
@@ -353,6 +365,7 @@ ImportSummary CameoStore::import_file(const fs::path& file, const std::string& r
   summary.kind = "cameo";
   if (!json.contains("cameo")) fail(ErrorKind::format, where + ": 'cameo' is missing");
   Cameo cameo = cameo_from_json(json.at("cameo"), where + ": cameo");
+  require_not_public_figure(cameo.display_name, "refused (cameo): " + where + ": the display name ");
   std::vector<std::string> bytes;
   const Json& references = list_of("references");
   if (references.size() != cameo.references.size())

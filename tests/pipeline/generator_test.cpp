@@ -68,6 +68,34 @@ TEST_F(GeneratorTest, DifferentSeedsGiveDifferentClips) {
   EXPECT_NE(a.audio, b.audio);
 }
 
+TEST_F(GeneratorTest, TheNegativePromptSteersOnlyUnderClassifierFreeGuidance) {
+  auto r = request(3);
+  r.guidance = 3.0;
+  const auto blurry = generator_->generate(r).clip;
+  r.negative_prompt = "a green box slides on ice";
+  const auto other = generator_->generate(r).clip;
+  EXPECT_NE(blurry.frames, other.frames) << "at guidance 3 the negative prompt changes the clip";
+  // At guidance 1 the model runs once, on the prompt alone: the negative prompt is not read.
+  r.guidance = 1.0;
+  const auto a = generator_->generate(r).clip;
+  r.negative_prompt = "blurry";
+  EXPECT_EQ(generator_->generate(r).clip.frames, a.frames);
+}
+
+TEST(Device, AutoIsTheCpuWithoutCudaAndCudaIsRefusedClearly) {
+  EXPECT_EQ(parse_device("auto"), DeviceChoice::automatic);
+  EXPECT_EQ(parse_device("cpu"), DeviceChoice::cpu);
+  EXPECT_EQ(parse_device("cuda"), DeviceChoice::cuda);
+  EXPECT_NE(error_of([] { parse_device("gpu"); }).find("choose auto, cpu or cuda"), std::string::npos);
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m");
+  const auto summary = Generator::open(dir / "m", DeviceChoice::automatic)->summary();
+  if (summary.device.rfind("cuda", 0) == 0) GTEST_SKIP() << "this machine has CUDA: auto picked " << summary.device;
+  EXPECT_EQ(summary.device, "cpu (float32)");
+  EXPECT_NE(error_of([&] { Generator::open(dir / "m", DeviceChoice::cuda); }).find("--device cuda: this libtorch has no CUDA"),
+            std::string::npos);
+}
+
 TEST_F(GeneratorTest, SecondsRoundToTheNearestLengthTheModelMakes) {
   auto r = request(1);
   r.seconds = 2.0;  // 16 frames asked; the causal VAE makes 1 + 4k: 17

@@ -11,6 +11,7 @@
 #include "media/test_clips.h"
 #include "safety/bmff.h"
 #include "safety/c2pa_manifest.h"
+#include "safety/provenance.h"
 #include "safety/signing.h"
 #include "support/ffmpeg_tools.h"
 #include "support/temp_dir.h"
@@ -176,6 +177,31 @@ TEST_F(C2pa, ChangedPictureByteIsTamperingForBothCheckers) {
   ASSERT_TRUE(reading["ok"].get<bool>()) << reading.dump();
   EXPECT_EQ(reading["state"], "Invalid");
   EXPECT_TRUE(has_code(reading, "failure", "assertion.bmffHash.mismatch")) << reading.dump(2);
+}
+
+// What users get: a file written by export_clip (visible mark, watermark, metadata, manifest), as `kinema
+// generate` and the studio's export write it, is valid for c2pa-rs too, and tampering with it is caught.
+TEST_F(C2pa, ReferenceImplementationValidatesAnExportedClipAndCatchesTampering) {
+  ExportOptions options;
+  options.signing_dir = dir / "signing";
+  export_clip(media::testing::pattern_clip(128, 128, 12, 24), dir / "exported.mp4", facts(), options);
+  const Json reading = c2pa_rs(dir / "exported.mp4");
+  ASSERT_TRUE(reading["ok"].get<bool>()) << reading.dump();
+  EXPECT_EQ(reading["state"], "Valid") << reading.dump(2);
+  EXPECT_TRUE(has_code(reading, "success", "assertion.bmffHash.match")) << reading.dump(2);
+  EXPECT_TRUE(has_code(reading, "success", "claimSignature.validated")) << reading.dump(2);
+
+  Bytes file = read_bytes(dir / "exported.mp4");
+  const auto boxes = bmff::top_level_boxes(file);
+  const auto mdat = std::find_if(boxes.begin(), boxes.end(), [](const bmff::Box& b) { return b.type == "mdat"; });
+  ASSERT_NE(mdat, boxes.end());
+  file[mdat->offset + mdat->header + (mdat->size - mdat->header) / 3] ^= 0x01;
+  write_bytes(dir / "exported-tampered.mp4", file);
+  const Json tampered = c2pa_rs(dir / "exported-tampered.mp4");
+  ASSERT_TRUE(tampered["ok"].get<bool>()) << tampered.dump();
+  EXPECT_EQ(tampered["state"], "Invalid");
+  EXPECT_TRUE(has_code(tampered, "failure", "assertion.bmffHash.mismatch")) << tampered.dump(2);
+  EXPECT_TRUE(c2pa::check_mp4(file, signer.root_certificate()).tampered);
 }
 
 TEST_F(C2pa, ChangedClaimByteBreaksTheSignature) {

@@ -291,12 +291,42 @@ TEST_F(Cameos, ExportNeedsAGrantForExport) {
 }
 
 TEST_F(Cameos, AGrantedCameoLetsThePromptNameThatPerson) {
-  write_file(dir_ / "taylor.ppm", "P6\n1 1\n255\nxyz");
-  alice_.create("taylor", "Taylor Swift", {dir_ / "taylor.ppm"});
+  // A private person the user put on their own names list: named only with the cameo.
+  write_file(alice_.dir() / "people.txt", "Jamie Okonkwo-Reyes | Jamie O\n");
+  write_file(dir_ / "jamie.ppm", "P6\n1 1\n255\nxyz");
+  alice_.create("jamie", "Jamie Okonkwo-Reyes", {dir_ / "jamie.ppm"});
   ScreenOptions as_alice;
   as_alice.config_dir = alice_.dir();
-  EXPECT_FALSE(screen_request("@taylor, Taylor Swift, walks on ice", "", as_alice).refused);
-  EXPECT_TRUE(screen_request("Taylor Swift walks on ice", "", as_alice).refused) << "named without the cameo";
+  EXPECT_FALSE(screen_request("@jamie, Jamie Okonkwo-Reyes, walks on ice", "", as_alice).refused);
+  EXPECT_TRUE(screen_request("Jamie Okonkwo-Reyes walks on ice", "", as_alice).refused) << "named without the cameo";
+}
+
+TEST_F(Cameos, APublicFigureCannotBeMadeOrImportedAsACameo) {
+  write_file(dir_ / "taylor.ppm", "P6\n1 1\n255\nxyz");
+  try {
+    alice_.create("taylor", "Taylor Swift", {dir_ / "taylor.ppm"});
+    ADD_FAILURE() << "a cameo of a public figure was made";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::refused);
+    EXPECT_NE(std::string(e.what()).find("public figure"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(alice_.find("taylor"));
+  // Nor through a file made elsewhere: a cameo file's display name edited to a public figure is refused
+  // (its signature no longer holds either, but the name is checked first and says why).
+  write_file(dir_ / "tay.ppm", "P6\n1 1\n255\nabc");
+  alice_.create("tay", "Tay", {dir_ / "tay.ppm"});
+  alice_.export_cameo("tay", dir_ / "tay.kcameo", std::nullopt);
+  std::string text = read_file(dir_ / "tay.kcameo");
+  const auto at = text.find("\"Tay\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 5, "\"Taylor Swift\"");
+  write_file(dir_ / "taylor.kcameo", text);
+  try {
+    bob_.import_file(dir_ / "taylor.kcameo", "");
+    ADD_FAILURE() << "a cameo of a public figure was imported";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::refused) << e.what();
+  }
 }
 
 TEST(CameoHandles, AreWordsStartingWithAnAt) {

@@ -173,6 +173,34 @@ TEST_F(EngineSafety, GenerateRefusesWithStatus3AndWritesNothing) {
     EXPECT_EQ(entry.path().extension(), ".txt") << "left behind: " << entry.path();
 }
 
+TEST_F(EngineSafety, GenerateWithAGrantForGenerationOnlyIsRefusedBeforeAnyWork) {
+  const fs::path alice = scratch_ / "alice", bob = scratch_ / "bob", files = scratch_.path();
+  write_ppm(files / "alice.ppm", character_still(32, 32));
+  ASSERT_EQ(kinema("cameo create alice --image " + shell_quote((files / "alice.ppm").string()) +
+                       " --display-name 'Alice Example'",
+                   alice, files)
+                .status,
+            0);
+  const std::string bob_key = first_line(kinema("cameo key", bob, files).out);
+  const fs::path package = files / "alice-for-bob.kcameo";
+  ASSERT_EQ(kinema("cameo grant alice --to " + bob_key + " --uses generate --out " + shell_quote(package.string()), alice,
+                   files)
+                .status,
+            0);
+  ASSERT_EQ(kinema("cameo import " + shell_quote(package.string()), bob, files).status, 0);
+  // A grant to generate allows `kinema check` (which writes nothing) but not `kinema generate`, which writes a
+  // clip: that needs the export use, and is refused before the model runs (no progress, no file).
+  EXPECT_EQ(kinema("check --model " + shell_quote(model()) + " --prompt '@alice walks'", bob, files).status, 0);
+  const fs::path clip = files / "bob.mp4";
+  const Outcome run = kinema("generate --model " + shell_quote(model()) + " --prompt '@alice walks' --steps 2 --out " +
+                                 shell_quote(clip.string()),
+                             bob, files);
+  EXPECT_EQ(run.status, 3) << run.err;
+  EXPECT_NE(run.err.find("export"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("denoising"), std::string::npos) << "it started work: " << run.err;
+  EXPECT_FALSE(fs::exists(clip));
+}
+
 TEST_F(EngineSafety, TwoUsersPassACameoWithTheCli) {
   const fs::path alice = scratch_ / "alice", bob = scratch_ / "bob", files = scratch_.path();
   write_ppm(files / "alice.ppm", character_still(32, 32));

@@ -208,6 +208,18 @@ class GenerationTest : public QObject {
     qInfo("held frames differ from the previous shot's last frames by %.2f levels on average", error);
     QVERIFY(error < 6.0);
 
+    // Regenerating the continued shot: a second take, again from the previous shot's current take, and the
+    // first take kept to switch back to.
+    const QString firstTakeId = after.id, previousTakeId = before.id;
+    queue_->enqueue(timeline_.shot(1).id);
+    QTRY_COMPARE_WITH_TIMEOUT(events_.finished.size(), 3, 60000);
+    QCOMPARE(timeline_.shot(1).takes.size(), 2);
+    QCOMPARE(timeline_.shot(1).takes.first().id, firstTakeId);
+    const Take& again = *timeline_.shot(1).current();
+    QVERIFY(again.id != firstTakeId);
+    QCOMPARE(again.continuedFrom, previousTakeId);
+    QCOMPARE(again.heldFrames, hold);
+
     // Without "continue", or for the first shot, nothing is held.
     GenerationJob job;
     QCOMPARE(planGeneration(timeline_, 0, media_, config, 5, job), QString());
