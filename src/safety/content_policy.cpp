@@ -400,6 +400,13 @@ struct ContentPolicy::Compiled {
         const bool several = key.find(' ') != std::string::npos;
         add_term(key, Owner::category, people_category, where + " line " + std::to_string(number), person,
                  several ? name_fuzzy_min : alias_fuzzy_min);
+        // Also written as one word: a hashtag, or a name spelt out letter by letter ("E L O N  M U S K"), which
+        // the readings join into one word.
+        std::string joined = key;
+        joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
+        if (several && joined.size() >= 8)
+          add_term(joined, Owner::category, people_category, where + " line " + std::to_string(number), person,
+                   alias_fuzzy_min);
       }
     }
   }
