@@ -90,6 +90,7 @@ int run_generate(const std::vector<std::string>& argv) {
   std::vector<std::string> cameos;  // their grants are checked again: one may have been revoked meanwhile
   for (const auto& cameo : result.cameos) cameos.push_back(cameo.hash);
   safety::require_export_allowed(cameos);
+  facts.cameos = cameos;
   safety::ExportOptions options;
   options.mp4.title = request.prompt;
   safety::export_clip(result.clip, out, facts, options);

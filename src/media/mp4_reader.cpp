@@ -215,14 +215,22 @@ class FloatAudioAppender {
   AVChannelLayout in_layout_{};
 };
 
-// Sends a packet (nullptr to flush) and hands every frame the decoder returns to on_frame.
-void decode(AVCodecContext* decoder, const AVPacket* packet, AVFrame* frame, const fs::path& path,
+// Sends a packet (nullptr to flush) and hands every frame the decoder returns to on_frame. Returns
+// false when the packet's data is damaged (the decoder says invalid data); other failures throw.
+bool decode(AVCodecContext* decoder, const AVPacket* packet, AVFrame* frame, const fs::path& path,
             const std::function<void(const AVFrame&)>& on_frame) {
   const std::string kind = decoder->codec_type == AVMEDIA_TYPE_VIDEO ? "video" : "audio";
-  check(avcodec_send_packet(decoder, packet), path, "cannot decode the " + kind);
+  bool intact = true;
+  const int sent = avcodec_send_packet(decoder, packet);
+  if (sent == AVERROR_INVALIDDATA) {
+    intact = false;
+  } else {
+    check(sent, path, "cannot decode the " + kind);
+  }
   for (;;) {
     const int got = avcodec_receive_frame(decoder, frame);
-    if (got == AVERROR(EAGAIN) || got == AVERROR_EOF) return;
+    if (got == AVERROR(EAGAIN) || got == AVERROR_EOF) return intact;
+    if (got == AVERROR_INVALIDDATA) return false;
     check(got, path, "cannot decode the " + kind);
     on_frame(*frame);
     av_frame_unref(frame);
@@ -295,18 +303,28 @@ MediaFile read_mp4(const fs::path& path) {
     const int got = av_read_frame(input.get(), packet.get());
     if (got == AVERROR_EOF) break;
     check(got, path, "cannot read a packet");
-    if (packet->stream_index == video_index) decode(video.get(), packet.get(), frame.get(), path, on_picture);
-    if (packet->stream_index == audio_index) decode(audio.get(), packet.get(), frame.get(), path, on_sound);
+    if (packet->stream_index == video_index && !decode(video.get(), packet.get(), frame.get(), path, on_picture))
+      ++file.damaged_packets;
+    if (packet->stream_index == audio_index && !decode(audio.get(), packet.get(), frame.get(), path, on_sound)) {
+      ++file.damaged_packets;
+      if (clip.sample_rate > 0 && packet->duration > 0)
+        clip.audio.resize(clip.audio.size() + static_cast<size_t>(av_rescale_q(packet->duration, audio_stream->time_base,
+                                                                               AVRational{1, clip.sample_rate})) *
+                                                  clip.channels,
+                          0.0f);
+    }
     av_packet_unref(packet.get());
   }
-  decode(video.get(), nullptr, frame.get(), path, on_picture);
-  if (audio) decode(audio.get(), nullptr, frame.get(), path, on_sound);
+  if (!decode(video.get(), nullptr, frame.get(), path, on_picture)) ++file.damaged_packets;
+  if (audio && !decode(audio.get(), nullptr, frame.get(), path, on_sound)) ++file.damaged_packets;
   sound.finish();
 
   if (clip.frames.empty()) fail(ErrorKind::format, where(path) + "it holds no video frames");
   if (clip.sample_rate > 0) trim_audio_to_track_length(clip, *audio_stream);
   if (clip.sample_rate > 0 && audio_start && video_start) align_audio_to_video(clip, *audio_start, *video_start);
   if (clip.sample_rate > 0 && clip.audio.empty()) clip.sample_rate = 0;
+  if (file.damaged_packets > 0)
+    logger("media")->warn("{}: {} damaged packets did not decode", path.string(), file.damaged_packets);
   logger("media")->debug(
       "read {}: {} frames {}x{} at {} fps ({}), {} Hz x{} audio ({}), starts video {:.4f} s audio {:.4f} s",
       path.string(), clip.frame_count(), clip.width, clip.height, clip.fps, file.video_codec, clip.sample_rate,

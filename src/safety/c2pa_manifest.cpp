@@ -94,7 +94,10 @@ Value bmff_hash_assertion(const Bytes& hash) {
 }
 
 Value generation_assertion(const ProvenanceFacts& facts, const std::string& created) {
-  return Value::map({{text("model"), Value::map({{text("name"), text(facts.model_name)},
+  cbor::Array cameos;
+  for (const auto& hash : facts.cameos) cameos.push_back(text(hash));
+  return Value::map({{text("cameos"), Value::array(std::move(cameos))},
+                     {text("model"), Value::map({{text("name"), text(facts.model_name)},
                                                   {text("version"), text(facts.model_version)}})},
                      {text("seed"), Value::integer(static_cast<int64_t>(facts.seed & 0x7fffffffffffffffull))},
                      {text("generationId"), text(hex32(facts.generation_id))},
@@ -248,6 +251,11 @@ Json summary_of(const jumbf::Node& manifest, const Value& claim) {
         if (const Value* v = w->find("scheme"); v && v->is_text()) gen["watermark"] = v->as_text() != "none";
       if (const Value* v = g.find("frontEnd"); v && v->is_text()) gen["front_end"] = v->as_text();
       if (const Value* v = g.find("created"); v && v->is_text()) gen["created"] = v->as_text();
+      Json cameos = Json::array();
+      if (const Value* v = g.find("cameos"); v && v->is_array())
+        for (const Value& item : v->as_array())
+          if (item.is_text()) cameos.push_back(item.as_text());
+      gen["cameos"] = cameos;
       out["kinema"] = gen;
     }
   }

@@ -115,6 +115,29 @@ ProvenanceFacts export_clip(media::Clip clip, const fs::path& path, ProvenanceFa
   return facts;
 }
 
+RecordedCameos cameos_recorded_in(const fs::path& path, const fs::path& trusted_root_dir) {
+  RecordedCameos out;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    out.problem = "the file " + path.filename().string() + " is missing";
+    return out;
+  }
+  const Bytes bytes = read_bytes(path);
+  const Bytes root = load_root_certificate(trusted_root_dir.empty() ? default_signing_dir() : trusted_root_dir);
+  const c2pa::ManifestCheck manifest = c2pa::check_mp4(bytes, root);
+  if (!manifest.present || !manifest.valid || !manifest.trusted) {
+    out.problem = "the file " + path.filename().string() +
+                  (!manifest.present ? " has no provenance manifest"
+                   : manifest.tampered ? " was changed after Kinema signed it"
+                                       : " is not signed by this Kinema") +
+                  ", so it cannot vouch for the cameos it shows: regenerate the shot";
+    return out;
+  }
+  const Json& kinema = manifest.claim.contains("kinema") ? manifest.claim["kinema"] : Json::object();
+  for (const auto& hash : kinema.value("cameos", Json::array())) out.cameos.push_back(hash.get<std::string>());
+  return out;
+}
+
 VerifyReport verify_file(const fs::path& path, const fs::path& trusted_root_dir) {
   const Bytes bytes = read_bytes(path);
   const Bytes root = load_root_certificate(trusted_root_dir.empty() ? default_signing_dir() : trusted_root_dir);
@@ -128,6 +151,7 @@ VerifyReport verify_file(const fs::path& path, const fs::path& trusted_root_dir)
   VerifyReport report;
   Json& j = report.json;
   j["file"] = path.string();
+  j["damaged_packets"] = media.damaged_packets;
   j["manifest"] = {{"present", manifest.present},
                    {"valid", manifest.valid},
                    {"tampered", manifest.tampered},

@@ -53,4 +53,14 @@ struct VerifyReport {
 // is not made, only not trusted). Throws kinema::Error (io, format) when the file cannot be read at all.
 VerifyReport verify_file(const std::filesystem::path& path, const std::filesystem::path& trusted_root_dir = {});
 
+// The cameos a file Kinema wrote says it shows, read from its signed manifest: what an export made from the
+// file checks grants for, so that editing project data cannot drop a cameo. `problem` is set (and cameos
+// left empty) when the file has no valid manifest signed under the local root in `trusted_root_dir` (empty:
+// default_signing_dir()): such a file cannot vouch for what it shows.
+struct RecordedCameos {
+  std::vector<std::string> cameos;
+  std::string problem;
+};
+RecordedCameos cameos_recorded_in(const std::filesystem::path& path, const std::filesystem::path& trusted_root_dir = {});
+
 }  // namespace kinema::safety

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kinema::safety {
 
@@ -18,6 +19,9 @@ struct ProvenanceFacts {
   std::string front_end;       // what made the file: "kinema generate", "Kinema Studio export", ...
   std::string title;           // the asset's title (dc:title); may be empty
   std::string settings;        // how it was made, for people ("30 steps, unipc, guidance 5"); may be empty
+  // The cameos (their identity hashes) the clip shows. Signed into the manifest, so that an export made from
+  // this file later can check their grants from what the file itself says, not from editable project data.
+  std::vector<std::string> cameos;
 };
 
 }  // namespace kinema::safety

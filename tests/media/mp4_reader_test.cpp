@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "core/error.h"
 #include "support/ffmpeg_tools.h"
@@ -108,6 +110,39 @@ TEST(Mp4Reader, AudioOnlyFileIsAFormatError) {
     EXPECT_EQ(e.kind(), ErrorKind::format);
     EXPECT_NE(std::string(e.what()).find("no video stream"), std::string::npos) << e.what();
   }
+}
+
+// A damaged file plays in a player with glitches; the reader reads it the same way instead of
+// refusing it, and keeps the sound as long as it was. Each try flips one byte somewhere in the media data.
+TEST(Mp4Reader, ReadsAFileWithDamagedPacketsAndKeepsTheSoundInStep) {
+  TempDir dir;
+  Clip clip = pattern_clip(96, 64, 12, 24);
+  set_tone_audio(clip, 16000, 1, 2.0, 330.0, 0.3f);
+  write_mp4(clip, dir / "clip.mp4");
+  std::vector<char> bytes;
+  {
+    std::ifstream in(dir / "clip.mp4", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string data(bytes.begin(), bytes.end());
+  const size_t mdat = data.find("mdat");
+  ASSERT_NE(mdat, std::string::npos);
+  const size_t moov = data.find("moov");
+  const size_t end = moov != std::string::npos && moov > mdat ? moov - 4 : data.size();
+  int damaged = 0;
+  for (int k = 1; k < 40; ++k) {
+    std::vector<char> edited = bytes;
+    edited[mdat + 4 + (end - mdat - 4) * k / 40] ^= 0x10;
+    {
+      std::ofstream out(dir / "edited.mp4", std::ios::binary);
+      out.write(edited.data(), static_cast<std::streamsize>(edited.size()));
+    }
+    const MediaFile file = read_mp4(dir / "edited.mp4");
+    damaged += file.damaged_packets;
+    EXPECT_GE(file.clip.frame_count(), 22) << "byte " << k;
+    EXPECT_NEAR(file.clip.audio_samples(), 2 * file.clip.sample_rate, file.clip.sample_rate / 12) << "byte " << k;
+  }
+  EXPECT_GT(damaged, 0) << "no flipped byte damaged a packet: the test did not test the damaged path";
 }
 
 }  // namespace

@@ -40,6 +40,17 @@ Bytes read_bytes(const fs::path& path) {
   return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
+// Copies `from` to `to` with one byte of its media data (the mdat box), `fraction` of the way in, flipped by `mask`.
+void copy_with_edited_media_byte(const fs::path& from, const fs::path& to, double fraction, uint8_t mask) {
+  Bytes file = read_bytes(from);
+  const auto boxes = bmff::top_level_boxes(file);
+  const auto mdat = std::find_if(boxes.begin(), boxes.end(), [](const bmff::Box& b) { return b.type == "mdat"; });
+  ASSERT_NE(mdat, boxes.end());
+  file[mdat->offset + mdat->header + static_cast<size_t>(static_cast<double>(mdat->size - mdat->header) * fraction)] ^=
+      mask;
+  std::ofstream(to, std::ios::binary).write(reinterpret_cast<const char*>(file.data()), file.size());
+}
+
 class Provenance : public ::testing::Test {
  protected:
   ExportOptions options() const {
@@ -134,16 +145,31 @@ TEST_F(Provenance, ClipKinemaDidNotMakeIsNotCalledSynthetic) {
 
 TEST_F(Provenance, EditedPictureByteIsReportedAsTampering) {
   export_clip(world_clip(37), dir / "clip.mp4", facts(), options());
-  Bytes file = read_bytes(dir / "clip.mp4");
-  const auto boxes = bmff::top_level_boxes(file);
-  const auto mdat = std::find_if(boxes.begin(), boxes.end(), [](const bmff::Box& b) { return b.type == "mdat"; });
-  ASSERT_NE(mdat, boxes.end());
-  file[mdat->offset + mdat->header + (mdat->size - mdat->header) / 3] ^= 0x10;
-  std::ofstream(dir / "edited.mp4", std::ios::binary).write(reinterpret_cast<const char*>(file.data()), file.size());
+  copy_with_edited_media_byte(dir / "clip.mp4", dir / "edited.mp4", 1.0 / 3, 0x10);
   const Json j = verify(dir / "edited.mp4").json;
   EXPECT_TRUE(j["manifest"]["present"].get<bool>());
   EXPECT_FALSE(j["manifest"]["valid"].get<bool>());
   EXPECT_TRUE(j["manifest"]["tampered"].get<bool>());
+}
+
+TEST_F(Provenance, TheCameosAFileShowsAreSignedIntoItAndReadBack) {
+  ProvenanceFacts f = facts();
+  f.cameos = {std::string(64, 'a'), std::string(64, 'b')};
+  export_clip(world_clip(41), dir / "take.mp4", f, options());
+  const RecordedCameos recorded = cameos_recorded_in(dir / "take.mp4", dir / "signing");
+  EXPECT_EQ(recorded.problem, "");
+  EXPECT_EQ(recorded.cameos, f.cameos);
+  EXPECT_EQ(cameos_recorded_in(dir / "take.mp4", dir / "signing").cameos.size(), 2u);
+
+  // A file that cannot vouch for itself: changed after signing, never signed, signed by another Kinema.
+  copy_with_edited_media_byte(dir / "take.mp4", dir / "edited.mp4", 0.5, 0x01);
+  const RecordedCameos edited = cameos_recorded_in(dir / "edited.mp4", dir / "signing");
+  EXPECT_NE(edited.problem.find("changed after Kinema signed it"), std::string::npos) << edited.problem;
+  EXPECT_TRUE(edited.cameos.empty());
+  media::write_mp4(world_clip(41), dir / "plain.mp4");
+  EXPECT_NE(cameos_recorded_in(dir / "plain.mp4", dir / "signing").problem.find("no provenance manifest"), std::string::npos);
+  EXPECT_NE(cameos_recorded_in(dir / "take.mp4", dir / "another-signing").problem.find("not signed by this Kinema"),
+            std::string::npos);
 }
 
 TEST_F(Provenance, FailedExportLeavesTheOldFileAndNoTemporaryFile) {

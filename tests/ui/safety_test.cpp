@@ -140,7 +140,31 @@ class SafetyTest : public QObject {
     QVERIFY2(timeline->index(1).data(TimelineModel::StatusRole).toString().contains("cameo revoked"),
              qPrintable(timeline->index(1).data(TimelineModel::StatusRole).toString()));
     QCOMPARE(timeline->index(0).data(TimelineModel::ExportBlockRole).toString(), QString());
-    QCOMPARE(cameoExportBlocks(*timeline).keys(), QList<QString>{withCameo.takes[0].id});
+    QCOMPARE(cameoExportBlocks(*timeline, window.project()->media()->folder()).keys(), QList<QString>{withCameo.takes[0].id});
+
+    // The project file is no way round it: a take whose file's signed manifest names the cameo is blocked even
+    // when the project lists no cameo for it, and a take file that cannot vouch for itself is blocked too.
+    {
+      const QDir media(window.project()->media()->folder());
+      QVERIFY(media.mkpath("."));
+      kinema::safety::ProvenanceFacts facts;
+      facts.model_name = "kinema-test";
+      facts.model_version = "1";
+      facts.visible_mark = facts.watermark = false;
+      facts.cameos = {hash.toStdString()};
+      kinema::safety::export_clip(numberedClip(24, 12, 30), media.filePath("hidden.mp4").toStdString(), facts);
+      Shot hidden = shotWithTake(*window.project()->media(), "hidden", numberedClip(24, 12, 30));
+      { QFile f(media.filePath("unsigned.mp4")); QVERIFY(f.open(QIODevice::WriteOnly)); f.write("not an mp4 Kinema signed"); }
+      Shot unsigned_ = shotWithTake(*window.project()->media(), "unsigned", numberedClip(24, 12, 30));
+      timeline->resetShots({plain, withCameo, hidden, unsigned_});
+      window.refreshCameoMarks();
+      const QString hiddenBlock = timeline->index(2).data(TimelineModel::ExportBlockRole).toString();
+      QVERIFY2(hiddenBlock.contains("revoked"), qPrintable(hiddenBlock));
+      const QString unsignedBlock = timeline->index(3).data(TimelineModel::ExportBlockRole).toString();
+      QVERIFY2(unsignedBlock.contains("no provenance manifest"), qPrintable(unsignedBlock));
+      timeline->resetShots({plain, withCameo});
+      window.refreshCameoMarks();
+    }
 
     const QString out = dir_.filePath("film.mp4");
     QVERIFY(!window.exportTo(out));

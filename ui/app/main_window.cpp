@@ -482,7 +482,9 @@ void MainWindow::onTakeFinished(const GenerationOutcome& outcome) {
   refreshActions();
 }
 
-void MainWindow::refreshCameoMarks() { project_->timeline()->setExportBlocks(cameoExportBlocks(*project_->timeline())); }
+void MainWindow::refreshCameoMarks() {
+  project_->timeline()->setExportBlocks(cameoExportBlocks(*project_->timeline(), project_->media()->folder()));
+}
 
 void MainWindow::refreshSequence() {
   // Coalesce the bursts of changes an undo or a reset makes into one rebuild.

@@ -216,6 +216,7 @@ void GenerationQueue::dispatch() {
       facts.watermark = false;
       facts.front_end = "Kinema Studio take (an intermediate: the export adds the visible mark and watermark)";
       facts.title = job.request.prompt;
+      for (const auto& cameo : result.cameos) facts.cameos.push_back(cameo.hash);
       facts.settings = std::to_string(result.steps) + " steps, " + result.solver + ", guidance " +
                        QString::number(result.guidance).toStdString() + ", " + result.mode + " mode";
       safety::ExportOptions options;
