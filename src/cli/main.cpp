@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/memory.h"
 
 namespace {
 
@@ -62,6 +63,7 @@ void print_error(const std::string& command, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  kinema::keep_freed_memory_for_reuse();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "--verbose") {
     kinema::set_log_level("info");

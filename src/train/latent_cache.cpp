@@ -55,6 +55,7 @@ bool build_latent_cache(model::KinemaModel m, const model::MelVocoder* vocoder, 
     std::vector<EncodedBatch> parts;
     Json wordings = Json::array();
     for (int first = 0; first < o.shard_size; first += o.batch) {
+      if (stop && stop->load()) return false;  // the shard is written whole or not at all
       std::vector<Sample> batch;
       for (int i = first; i < std::min(o.shard_size, first + o.batch); ++i) batch.push_back(data.next());
       parts.push_back(encode_batch(m, batch, vocoder));

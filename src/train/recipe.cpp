@@ -233,8 +233,12 @@ std::string model_card(const Run& run, const model::ModelConfig& config) {
   return card;
 }
 
-void export_model(Run& run) {
-  if (!run.done("dit") || run.out_of_time()) return;
+// Exports when the DiT has finished; asked for by name (`--stage export`), also a snapshot of an unfinished DiT
+// from its last checkpoint, which the model card says. Only a finished export marks the stage done.
+void export_model(Run& run, bool asked_for) {
+  const bool finished = run.done("dit");
+  const bool snapshot = !finished && asked_for && fs::exists(run.path("dit/checkpoint/ema.safetensors"));
+  if ((!finished && !snapshot) || run.out_of_time()) return;
   const auto config = run.config();
   auto m = model_with_autoencoders(run, config);
   Ema ema(*m, 0.0);
@@ -246,9 +250,15 @@ void export_model(Run& run) {
     std::ifstream in(extra);
     card += "\n" + std::string{std::istreambuf_iterator<char>(in), {}};
   }
+  if (snapshot) {
+    const Json state = read_json_file(run.path("dit/checkpoint/state.json"));
+    const ConfigReader t(run.training.at("dit"), run.options.recipe.string() + ": training.dit");
+    card += "\n**A snapshot of an unfinished run:** the DiT has trained " + std::to_string(state.value("step", 0)) +
+            " of its " + std::to_string(t.integer_or("steps", 0, 0, 100000000)) + " steps.\n";
+  }
   model::save_model(run.options.export_to, m, run.path("tokenizer.model"), card);
-  run.mark_done("export", {{"to", run.options.export_to.string()}});
-  run.report("export: wrote " + run.options.export_to.string());
+  if (finished) run.mark_done("export", {{"to", run.options.export_to.string()}});
+  run.report("export: wrote " + run.options.export_to.string() + (snapshot ? " (a snapshot of the unfinished DiT)" : ""));
 }
 
 }  // namespace
@@ -271,7 +281,7 @@ bool run_recipe(const RecipeOptions& options, const std::function<void(const std
   if (all || s == "vae") train_vae(run);
   if (all || s == "audio") train_audio(run);
   if (all || s == "dit") train_dit(run);
-  if (all || s == "export") export_model(run);
+  if (all || s == "export") export_model(run, s == "export");
   return all ? run.done("export") : run.done(s);
 }
 

@@ -4,8 +4,10 @@
 
 #include "app/main_window.h"
 #include "core/log.h"
+#include "core/memory.h"
 
 int main(int argc, char** argv) {
+  kinema::keep_freed_memory_for_reuse();
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Kinema"));
   QApplication::setApplicationName(QStringLiteral("Kinema Studio"));
