@@ -112,6 +112,12 @@ class ProjectTest : public QObject {
     QCOMPARE(root.value("format").toString(), QString("kinema-studio-project"));
     QCOMPARE(root.value("version").toInt(), kProjectFormatVersion);
     QCOMPARE(root.value("media").toString(), QString("film.media"));
+    // Every take of a project carries one watermark id; it survives save and open.
+    QVERIFY(project.watermarkId() != 0);
+    QCOMPARE(reopened.watermarkId(), project.watermarkId());
+    QCOMPARE(root.value("watermark_id").toString().toUInt(nullptr, 16), project.watermarkId());
+    Project other(dir.filePath("scratch3"));
+    QVERIFY(other.watermarkId() != project.watermarkId());
   }
 
   void saveAsCopiesTheTakesAndLeavesNoTemporaryFiles() {
@@ -176,6 +182,9 @@ class ProjectTest : public QObject {
     shots[0] = s;
     root["shots"] = shots;
     QTest::newRow("file outside the media folder") << QJsonDocument(root).toJson() << "is not a file name in the media folder";
+    QJsonObject badId = QJsonDocument::fromJson(good).object();
+    badId["watermark_id"] = "not hex!";
+    QTest::newRow("bad watermark id") << QJsonDocument(badId).toJson() << "watermark_id: not 8 hexadecimal digits";
   }
 
   void damagedFilesAreRefusedAndLeftAlone() {

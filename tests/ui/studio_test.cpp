@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QSettings>
 #include <QPushButton>
@@ -16,6 +17,7 @@
 #include "helpers/ui_test_main.h"
 #include "helpers/wait.h"
 #include "models/project.h"
+#include "safety/provenance.h"
 #include "playback/player_controller.h"
 #include "support/fixture_model.h"
 #include "widgets/generation_panel.h"
@@ -99,6 +101,16 @@ class StudioTest : public QObject {
     meter.stop();
     QCOMPARE(timeline->shot(0).takes.size(), 2);
     QCOMPARE(timeline->shot(0).currentTake, 1);
+    // Every take is signed as synthetic and carries the project's one watermark id.
+    const QString projectId = QStringLiteral("%1").arg(window.project()->watermarkId(), 8, 16, QLatin1Char('0'));
+    for (const Take& take : timeline->shot(0).takes + timeline->shot(1).takes) {
+      const auto report = kinema::safety::verify_file(
+          QDir(window.project()->mediaFolder()).filePath(take.file).toStdString());
+      QVERIFY2(report.synthetic, report.verdict.c_str());
+      const auto& claim = report.json["manifest"]["claim"]["kinema"];
+      QCOMPARE(QString::fromStdString(claim.value("generation_id", "")), projectId);
+      QVERIFY(claim.value("watermark", false));
+    }
     QVERIFY(timeline->shot(0).current()->seed != firstTake.seed);  // unlocked seed: a new one
     QCOMPARE(timeline->shot(1).takes.size(), 1);                     // only that shot changed
     // Undo (Ctrl+Z) goes back to the first take, redo to the new one.

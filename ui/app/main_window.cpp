@@ -460,6 +460,7 @@ QString MainWindow::planJob(GenerationJob& job) {
   if (!QDir().mkpath(project_->mediaFolder()))
     return tr("Cannot make the media folder %1.").arg(project_->mediaFolder());
   job.outputPath = QDir(project_->mediaFolder()).filePath(project_->newTakeFileName(job.shotId));
+  job.watermarkId = project_->watermarkId();
   return planGeneration(*model, row, *project_->media(), *modelConfig_, QRandomGenerator::global()->generate64() >> 1,
                         job);
 }

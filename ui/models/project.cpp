@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QUuid>
 
 #include "core/error.h"
@@ -29,10 +30,13 @@ QString Project::displayName() const {
 }
 
 ProjectContents Project::contents() const {
-  return {timeline_.shots(), QFileInfo(mediaFolder_).fileName()};
+  return {timeline_.shots(), QFileInfo(mediaFolder_).fileName(), watermarkId_};
 }
 
-void Project::adopt(QList<Shot> shots, const QString& path, const QString& mediaFolder, bool modified) {
+void Project::adopt(QList<Shot> shots, const QString& path, const QString& mediaFolder, bool modified,
+                    quint32 watermarkId) {
+  while (watermarkId == 0) watermarkId = QRandomGenerator::global()->generate();
+  watermarkId_ = watermarkId;
   undo_.clear();
   media_.clear();
   media_.setFolder(mediaFolder);
@@ -52,7 +56,7 @@ void Project::newProject() {
   scratchFolder_ = QDir(scratchRoot_).filePath(QUuid::createUuid().toString(QUuid::WithoutBraces));
   Shot first;
   first.id = newShotId();
-  adopt({first}, {}, scratchFolder_, false);
+  adopt({first}, {}, scratchFolder_, false, 0);
 }
 
 void Project::open(const QString& path) {
@@ -60,7 +64,7 @@ void Project::open(const QString& path) {
   const QString media = QFileInfo(path).dir().filePath(contents.mediaFolder);
   if (!scratchFolder_.isEmpty()) QDir(scratchFolder_).removeRecursively();
   scratchFolder_.clear();
-  adopt(std::move(contents.shots), QFileInfo(path).absoluteFilePath(), media, false);
+  adopt(std::move(contents.shots), QFileInfo(path).absoluteFilePath(), media, false, contents.watermarkId);
 }
 
 void Project::save() {
@@ -85,7 +89,7 @@ void Project::saveAs(const QString& path) {
         fail(ErrorKind::io, tr("Cannot copy the take %1 into %2.").arg(name, media).toStdString());
     }
   }
-  ProjectContents saved{timeline_.shots(), mediaFolderNameFor(target)};
+  ProjectContents saved{timeline_.shots(), mediaFolderNameFor(target), watermarkId_};
   writeProjectFile(target, saved);
   const bool wasScratch = mediaFolder_ == scratchFolder_;
   filePath_ = target;
@@ -104,7 +108,7 @@ void Project::restore(const ProjectContents& contents, const QString& projectPat
   if (!scratchFolder_.isEmpty()) QDir(scratchFolder_).removeRecursively();
   // An untitled project's takes are in the crashed session's scratch folder: it is ours now.
   scratchFolder_ = projectPath.isEmpty() ? mediaFolder : QString();
-  adopt(contents.shots, projectPath, mediaFolder, true);
+  adopt(contents.shots, projectPath, mediaFolder, true, contents.watermarkId);
 }
 
 QString Project::newTakeFileName(const QString& shotId) const {

@@ -29,6 +29,8 @@ class Project : public QObject {
   bool isModified() const { return forcedModified_ || !undo_.isClean(); }
   quint64 revision() const { return revision_; }  // grows with every change, undo and redo included
   ProjectContents contents() const;
+  // The generation id every take of this project carries in its invisible watermark (never 0).
+  quint32 watermarkId() const { return watermarkId_; }
 
   // A new, untitled project with one empty shot.
   void newProject();
@@ -48,7 +50,8 @@ class Project : public QObject {
   void reset();        // a different project (new, opened, restored) is now open
 
  private:
-  void adopt(QList<Shot> shots, const QString& path, const QString& mediaFolder, bool modified);
+  // watermarkId 0 (a new project, or a file from before projects had one) draws a fresh id.
+  void adopt(QList<Shot> shots, const QString& path, const QString& mediaFolder, bool modified, quint32 watermarkId);
   void setModifiedForced(bool forced);
   QString scratchRoot_;
   QString scratchFolder_;  // this session's folder for untitled takes, empty when none was made
@@ -57,6 +60,7 @@ class Project : public QObject {
   MediaLibrary media_;
   QString filePath_;
   QString mediaFolder_;
+  quint32 watermarkId_ = 0;
   bool forcedModified_ = false;
   quint64 revision_ = 0;
 };

@@ -34,7 +34,10 @@ QByteArray projectToBytes(const ProjectContents& contents) {
       {"media", contents.mediaFolder},
       {"shots", shots},
   };
-  return QJsonDocument(root).toJson(QJsonDocument::Indented);
+  QJsonObject withId = root;
+  if (contents.watermarkId != 0)
+    withId.insert("watermark_id", QStringLiteral("%1").arg(contents.watermarkId, 8, 16, QLatin1Char('0')));
+  return QJsonDocument(withId).toJson(QJsonDocument::Indented);
 }
 
 ProjectContents projectFromBytes(const QByteArray& bytes, const QString& where) {
@@ -67,6 +70,11 @@ ProjectContents projectFromBytes(const QByteArray& bytes, const QString& where) 
         media.toString().startsWith('.'))
       fail(ErrorKind::format, "media: not a folder name");
     contents.mediaFolder = media.toString();
+    if (const QJsonValue id = root.value("watermark_id"); !id.isUndefined()) {
+      bool ok = false;
+      contents.watermarkId = id.isString() && id.toString().size() == 8 ? id.toString().toUInt(&ok, 16) : 0;
+      if (!ok) fail(ErrorKind::format, "watermark_id: not 8 hexadecimal digits");
+    }
     const QJsonValue shots = root.value("shots");
     if (!shots.isArray()) fail(ErrorKind::format, "shots: missing or not a list");
     QSet<QString> ids;

@@ -16,6 +16,9 @@ inline constexpr char kProjectSuffix[] = "kinema";
 struct ProjectContents {
   QList<Shot> shots;
   QString mediaFolder;  // folder name beside the project file
+  // The invisible watermark's generation id that every take of the project carries (0: none yet). One id
+  // for all takes, so that the assembled export carries one watermark, not several that overlap.
+  quint32 watermarkId = 0;
 };
 
 // "<name>.media" for "<dir>/<name>.kinema".

@@ -47,7 +47,7 @@ void ExportJob::start() {
       if (cancel->load()) fail(ErrorKind::cancelled, "export cancelled");
       safety::ExportOptions options;
       options.mp4.title = facts.title;
-      // Takes carry no watermark (they are intermediates), but keep one that frames brought in do carry.
+      // The takes carry the project's watermark: keep it rather than add a second one over it.
       options.frames_may_carry_watermark = true;
       safety::export_clip(std::move(clip), path, facts, options, [&](double fraction) {
         const int now = static_cast<int>(fraction * 1000);

@@ -204,17 +204,17 @@ void GenerationQueue::dispatch() {
         emit jobProgress(id, shot, {tr("writing take"), result.steps, result.steps, result.wall_seconds, -1});
       });
 
-      // A take is a file Kinema wrote, so it says it is synthetic (signed manifest, metadata); but it is an
-      // intermediate. The export assembles the takes' frames and adds the visible mark and the watermark once,
-      // with one id: a watermark per take would overlap in the assembled clip (and in the frames a continued
-      // shot holds), and the mark would be drawn twice.
+      // A take is an MP4 Kinema wrote: it says it is synthetic in a signed manifest, its metadata and its
+      // invisible watermark, which carries the project's id, the same in every take, so the assembled export
+      // keeps that one watermark (export_job.cpp) instead of several that overlap. The visible mark is the
+      // export's: it moves with the time of the exported clip, and a mark per take would jump at every cut.
       safety::ProvenanceFacts facts;
       facts.model_name = worker->generator->config().name;
       facts.model_version = worker->generator->config().version;
       facts.seed = result.seed;
+      facts.generation_id = job.watermarkId;
       facts.visible_mark = false;
-      facts.watermark = false;
-      facts.front_end = "Kinema Studio take (an intermediate: the export adds the visible mark and watermark)";
+      facts.front_end = "Kinema Studio take (the export adds the visible mark)";
       facts.title = job.request.prompt;
       for (const auto& cameo : result.cameos) facts.cameos.push_back(cameo.hash);
       facts.settings = std::to_string(result.steps) + " steps, " + result.solver + ", guidance " +

@@ -27,6 +27,7 @@ struct GenerationJob {
   pipeline::GenerationRequest request;
   QString outputPath;     // where the take's MP4 goes
   QString continuedFrom;  // the previous shot's take that start_frames came from, empty if none
+  quint32 watermarkId = 0;  // the project's: every take of a project carries the same watermark (0: a fresh one)
 };
 
 struct GenerationProgressInfo {
