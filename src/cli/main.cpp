@@ -28,8 +28,9 @@ commands:
            time generation (default and half steps): wall time, real-time factor, stages, peak memory
   train [--recipe FILE] [--run DIR] [--stage prepare|vae|audio|dit|export|all] [--minutes M] [--export DIR]
            train the built-in model (resumes from the run folder's checkpoints; Ctrl-C checkpoints and stops)
-  world <render|dataset|parse|bench> [options]
-           Kinema World: render simulated scenes with captions, write training shards, parse prompts
+  world <render|dataset|parse|plan|bench> [options]
+           Kinema World: render simulated scenes with captions, write training shards, parse prompts,
+           show what the simulator decides for a prompt (layout and sound events)
   judge --clip FILE.mp4 --prompt TEXT [--previous FILE.mp4] [--json FILE] [--keep-mark]
            score a clip against its prompt, criterion by criterion (docs/JUDGE.md)
   eval --prompts FILE [--model DIR] --out report.json [--mode auto|guided|free] [--seed N] [--steps N]

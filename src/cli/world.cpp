@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "media/mp4_writer.h"
+#include "pipeline/world_guide.h"
 #include "world/dataset.h"
 #include "world/world.h"
 
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kWorldUsage = R"(usage: kinema world <render|dataset|parse|bench> [options]
+constexpr const char* kWorldUsage = R"(usage: kinema world <render|dataset|parse|plan|bench> [options]
 
   render --seed N [--shots K] [--style S] [--time day|sunset|night] [--scene FILE.json | --prompt TEXT]
          [--width W] [--height H] [--fps F] [--frames N] [--sample-rate R] [--labels] --out DIR
@@ -30,6 +31,9 @@ constexpr const char* kWorldUsage = R"(usage: kinema world <render|dataset|parse
          write N shot clips as checksummed training shards, on every core
   parse --prompt TEXT
          show how the world reads a prompt: each word's meaning, the unknown words, the scene
+  plan --prompt TEXT --out DIR [--width W] [--height H] [--fps F] [--frames N] [--sample-rate R]
+         what guided generation takes from the world for a prompt: layout.mp4 (the layout the model is
+         given, with the world's own sound), events.json (every sound event) and scene.json
   bench [--count N]
          measure clips per second on one core at the default size (simulation, pictures, sound, captions)
 )";
@@ -166,6 +170,45 @@ int parse(const std::vector<std::string>& argv) {
   return kOk;
 }
 
+// What the simulator decided for a prompt, as guided generation gets it: the same parse, simulation and layout
+// render (pipeline::make_world_guide) the generator uses for the first shot.
+int plan(const std::vector<std::string>& argv) {
+  const Args args(argv, {"prompt", "out", "width", "height", "fps", "frames", "sample-rate"});
+  const world::Format format = format_from(args);
+  const world::ParsedPrompt parsed = world::parse_prompt(args.required("prompt"), format);
+  const fs::path out = args.required("out");
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) fail(ErrorKind::io, "cannot create " + out.string() + ": " + ec.message());
+  world::WorldOptions options;
+  options.pictures = false;  // the sound is kept: the layout plays with what the world hears
+  const world::RenderedScene rendered = world::render_scene(parsed.scene, options);
+  const int frames = std::min(format.frames, static_cast<int>(rendered.trace.frames.size()));
+  media::Clip layout = pipeline::make_world_guide(rendered, 0, frames, format.width, format.height, 1.0, 1).layout;
+  layout.sample_rate = rendered.shots.front().clip.sample_rate;
+  layout.channels = rendered.shots.front().clip.channels;
+  layout.audio = rendered.shots.front().clip.audio;
+  media::write_mp4(layout, out / "layout.mp4");
+
+  Json events = Json::array();
+  const double seconds = static_cast<double>(frames) / format.fps;
+  for (const world::SoundEvent& e : rendered.trace.events) {
+    if (e.time >= seconds) continue;
+    events.push_back({{"time", e.time}, {"kind", world::name(e.kind)}, {"material", world::name(e.material)},
+                      {"touches", world::name(e.other)}, {"object", e.object}, {"other_object", e.other_object},
+                      {"impulse", e.impulse}, {"speed", e.speed}, {"duration", e.duration}});
+  }
+  write_json_file(out / "events.json", events);
+  write_json_file(out / "scene.json", world::to_json(rendered.scene));
+  std::string unknown;
+  for (const std::string& w : parsed.unknown) unknown += (unknown.empty() ? "" : ", ") + w;
+  std::printf("%s\n%zu sound events in %.2f s; words the world does not know: %s\nwrote layout.mp4, events.json, "
+              "scene.json in %s\n",
+              rendered.shots.front().caption.text.c_str(), events.size(), seconds,
+              unknown.empty() ? "none" : unknown.c_str(), out.c_str());
+  return kOk;
+}
+
 // Clips per second on this thread: random scenes of one shot at the default format, everything a training
 // clip needs (simulation, RGB frames, label maps, sound, caption).
 int bench(const std::vector<std::string>& argv) {
@@ -201,6 +244,7 @@ int run_world(const std::vector<std::string>& args) {
   if (args[0] == "dataset") return dataset(rest);
   if (args[0] == "parse") return parse(rest);
   if (args[0] == "bench") return bench(rest);
+  if (args[0] == "plan") return plan(rest);
   fail(ErrorKind::invalid_input, "unknown world command '" + args[0] + "'\n" + kWorldUsage);
 }
 

@@ -1,6 +1,7 @@
 // End-to-end tests of `kinema generate` and `kinema info` on the fixture model, run as a subprocess.
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -157,6 +158,32 @@ TEST_F(Cli, BadFlagsAreUsageErrors) {
   EXPECT_EQ(kinema("generate --prompt x", scratch.path()).status, 2);  // no --out
   EXPECT_EQ(kinema("bogus", scratch.path()).status, 2);
   EXPECT_FALSE(fs::exists(scratch / "a.mp4"));
+}
+
+// `kinema world plan` shows what guided generation takes from the world: the layout and the sound events.
+TEST(CliWorld, PlanWritesTheLayoutTheModelIsGivenAndTheSimulatorsSoundEvents) {
+  testing::TempDir scratch;
+  const Outcome run = kinema("world plan --prompt 'a red ball drops onto a metal floor and bounces, at night' --out " +
+                                 shell_quote(scratch / "plan"),
+                             scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("words the world does not know: none"), std::string::npos) << run.out;
+  const Json video = ffprobe_stream(ffprobe(scratch / "plan/layout.mp4"), "video");
+  EXPECT_EQ(video.at("nb_read_frames"), "49");
+  EXPECT_EQ(video.at("width"), 128);
+  std::ifstream in(scratch / "plan/events.json");
+  const Json events = Json::parse(in);
+  int impacts_on_metal = 0;
+  double last = -1;
+  for (const Json& e : events) {
+    EXPECT_GE(e.at("time").get<double>(), last);  // in time order, within the clip
+    EXPECT_LT(e.at("time").get<double>(), 49.0 / 12);
+    last = e.at("time").get<double>();
+    if (e.at("kind") == "impact" && e.at("touches") == "metal" && e.at("impulse").get<double>() > 0) ++impacts_on_metal;
+  }
+  EXPECT_GE(impacts_on_metal, 2) << events.dump(1);  // it lands and bounces
+  std::ifstream scene(scratch / "plan/scene.json");
+  EXPECT_EQ(Json::parse(scene).at("light").at("start").get<double>(), 2.0);  // night
 }
 
 }  // namespace
