@@ -91,7 +91,7 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& o, const std::
                                     std::to_string(step) + "; resume from the last checkpoint with a lower learning rate");
     r.loss.backward();
     optimizer.step(lr);
-    ema.update(module);
+    ema.update(module, step);
     ++step;
     samples += o.batch;
     window_samples += o.batch;

@@ -1,6 +1,7 @@
 // AdamW, weight EMA and the learning-rate schedule.
 #include "train/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -73,11 +74,16 @@ Ema::Ema(const torch::nn::Module& module, double decay) : decay_(decay) {
   for (const auto& [name, t] : model::state_of(module)) weights_[name] = t.detach().clone();
 }
 
-void Ema::update(const torch::nn::Module& module) {
+double Ema::decay_at(int64_t updates) const {
+  return std::min(decay_, (1.0 + static_cast<double>(updates)) / (10.0 + static_cast<double>(updates)));
+}
+
+void Ema::update(const torch::nn::Module& module, int64_t updates) {
   torch::NoGradGuard no_grad;
+  const double decay = decay_at(updates);
   for (const auto& [name, t] : model::state_of(module)) {
     auto& w = weights_.at(name);
-    if (t.is_floating_point()) w.mul_(decay_).add_(t.detach(), 1.0 - decay_);
+    if (t.is_floating_point()) w.mul_(decay).add_(t.detach(), 1.0 - decay);
     else w.copy_(t);
   }
 }
