@@ -193,6 +193,7 @@ void train_dit(Run& run) {
   d.guide_dropout = t.number_or("guide_dropout", d.guide_dropout, 0, 1);
   d.condition_rate = t.number_or("condition_rate", d.condition_rate, 0, 1);
   d.audio_weight = t.number_or("audio_weight", d.audio_weight, 0, 100);
+  d.timestep_shift = t.number_or("timestep_shift", d.timestep_shift, 0.1, 20);
   const model::MelVocoder* sound = config.has_audio() ? &vocoder : nullptr;
   const bool guided = config.dit.guide_channels > 0;
   SampleSource source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided});

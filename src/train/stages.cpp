@@ -196,6 +196,11 @@ EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch
   return e;
 }
 
+torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& g) {
+  const auto t = torch::sigmoid(torch::randn({count}, g));
+  return shift * t / (1 + (shift - 1) * t);
+}
+
 std::vector<std::string> dit_loss_parts() { return {"loss", "video", "audio"}; }
 
 StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,
@@ -206,8 +211,8 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     const EncodedBatch e = encode_batch(m, batch, vocoder);
     const torch::Tensor &x0 = e.video, &a0 = e.audio, &layout = e.layout, &events = e.events;
 
-    // Flow matching: t from a logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
-    const auto t = torch::sigmoid(torch::randn({b}, g));
+    // Flow matching: t from a shifted logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
+    const auto t = training_timesteps(b, o.timestep_shift, g);
     const auto noise = torch::randn(x0.sizes(), g);
     const auto tv = t.view({b, 1, 1, 1, 1});
     const auto xt = (1 - tv) * x0 + tv * noise;

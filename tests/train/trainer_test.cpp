@@ -1,5 +1,6 @@
 // Tests for the trainer: each stage lowers its loss on a small synthetic task, checkpoints resume
 // exactly, and the loss log is trimmed back to the checkpoint.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -246,6 +247,20 @@ TEST(Trainer, EmaWarmsUpAndForgetsTheInitialisation) {
   for (int64_t n = 0; n < 200; ++n) ema.update(*layer, n);
   const double left = (ema.weights().at("weight") - start - 1.0).abs().max().item<double>();
   EXPECT_LT(left, 0.05);  // a fixed 0.999 would leave 0.999^200 = 0.82 of the initialisation
+}
+
+// Shifting the training noise levels as the sampler shifts its timesteps moves them toward pure noise.
+TEST(Trainer, ShiftedTrainingTimestepsLeanTowardNoise) {
+  torch::Generator g = at::make_generator<at::CPUGeneratorImpl>(7);
+  const auto plain = training_timesteps(20000, 1.0, g), shifted = training_timesteps(20000, 2.0, g);
+  EXPECT_GT(plain.min().item<double>(), 0.0);
+  EXPECT_LT(shifted.max().item<double>(), 1.0);
+  EXPECT_NEAR(plain.median().item<double>(), 0.5, 0.02);
+  EXPECT_NEAR(shifted.median().item<double>(), 2.0 / 3.0, 0.02);  // 2 * 0.5 / (1 + 0.5)
+  const double noisy_plain = (plain > 0.9).to(torch::kDouble).mean().item<double>();
+  const double noisy_shifted = (shifted > 0.9).to(torch::kDouble).mean().item<double>();
+  EXPECT_LT(noisy_plain, 0.03);
+  EXPECT_GT(noisy_shifted, 3 * noisy_plain);
 }
 
 TEST(Trainer, ResumedRunEndsWithTheSameWeightsAsAnUnbrokenOne) {
