@@ -38,6 +38,13 @@ constexpr const char* kWorldUsage = R"(usage: kinema world <render|dataset|parse
          measure clips per second on one core at the default size (simulation, pictures, sound, captions)
 )";
 
+// The words of a prompt the world does not know, as one line ("" when there are none).
+std::string unknown_words(const world::ParsedPrompt& parsed) {
+  std::string words;
+  for (const std::string& w : parsed.unknown) words += (words.empty() ? "" : ", ") + w;
+  return words;
+}
+
 world::Format format_from(const Args& args) {
   world::Format f;
   f.width = static_cast<int>(args.integer("width", f.width));
@@ -91,11 +98,8 @@ int render(const std::vector<std::string>& argv) {
   } else if (args.has("prompt")) {
     const world::ParsedPrompt parsed = world::parse_prompt(args.string("prompt"), format_from(args));
     scene = parsed.scene;
-    if (!parsed.unknown.empty()) {
-      std::string words;
-      for (const std::string& w : parsed.unknown) words += (words.empty() ? "" : ", ") + w;
-      std::fprintf(stderr, "kinema world: words the world does not know: %s\n", words.c_str());
-    }
+    if (!parsed.unknown.empty())
+      std::fprintf(stderr, "kinema world: words the world does not know: %s\n", unknown_words(parsed).c_str());
   } else {
     if (!args.has("seed")) fail(ErrorKind::invalid_input, "--seed (or --scene, --prompt) is required");
     world::SceneOptions options;
@@ -164,8 +168,7 @@ int parse(const std::vector<std::string>& argv) {
   const Args args(argv, {"prompt"});
   const world::ParsedPrompt parsed = world::parse_prompt(args.required("prompt"));
   for (const world::WordMeaning& w : parsed.words) std::printf("%-24s %s\n", w.text.c_str(), w.meaning.c_str());
-  std::string unknown;
-  for (const std::string& w : parsed.unknown) unknown += (unknown.empty() ? "" : ", ") + w;
+  const std::string unknown = unknown_words(parsed);
   std::printf("unknown: %s\n%s\n", unknown.empty() ? "(none)" : unknown.c_str(), world::to_json(parsed.scene).dump(2).c_str());
   return kOk;
 }
@@ -200,8 +203,7 @@ int plan(const std::vector<std::string>& argv) {
   }
   write_json_file(out / "events.json", events);
   write_json_file(out / "scene.json", world::to_json(rendered.scene));
-  std::string unknown;
-  for (const std::string& w : parsed.unknown) unknown += (unknown.empty() ? "" : ", ") + w;
+  const std::string unknown = unknown_words(parsed);
   std::printf("%s\n%zu sound events in %.2f s; words the world does not know: %s\nwrote layout.mp4, events.json, "
               "scene.json in %s\n",
               rendered.shots.front().caption.text.c_str(), events.size(), seconds,
