@@ -87,6 +87,7 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.dit.audio_channels = static_cast<int>(dit.integer_or("audio_channels", 0, 0, 4096));
   c.dit.audio_guide_channels = static_cast<int>(dit.integer_or("audio_guide_channels", 0, 0, 4096));
   c.dit.audio_patch = static_cast<int>(dit.integer_or("audio_patch", 1, 1, 64));
+  c.dit.pooled_text = dit.boolean_or("pooled_text", false);
   check(c.dit.width % c.dit.heads == 0, dit, "heads", "width must be a multiple of heads");
   check(c.dit.head_dim() % 2 == 0 && c.dit.head_dim() >= 6, dit, "heads", "head dimension must be even and >= 6");
   check(c.dit.freq_dim % 2 == 0, dit, "freq_dim", "must be even");
@@ -196,7 +197,8 @@ Json ModelConfig::to_json() const {
               {"rope_theta", dit.rope_theta},
               {"audio_channels", dit.audio_channels},
               {"audio_guide_channels", dit.audio_guide_channels},
-              {"audio_patch", dit.audio_patch}};
+              {"audio_patch", dit.audio_patch},
+              {"pooled_text", dit.pooled_text}};
   j["sampler"] = {{"steps", sampler.steps},
                   {"guidance", sampler.guidance},
                   {"shift", sampler.shift},

@@ -85,6 +85,14 @@ DitImpl::DitImpl(const DitConfig& c, double audio_token_period) : config(c), aud
   time_embedding = register_module("time_embedding",
                                    nn::Sequential(nn::Linear(c.freq_dim, c.width), nn::SiLU(), nn::Linear(c.width, c.width)));
   time_projection = register_module("time_projection", nn::Sequential(nn::SiLU(), nn::Linear(c.width, 6 * c.width)));
+  if (c.pooled_text) {
+    text_pool = register_module("text_pool", nn::Sequential(nn::Linear(c.text_dim, c.width), nn::SiLU(),
+                                                            nn::Linear(c.width, c.width)));
+    torch::NoGradGuard no_grad;
+    auto last = text_pool->ptr<nn::LinearImpl>(2);
+    last->weight.zero_();
+    last->bias.zero_();
+  }
   blocks = register_module("blocks", nn::ModuleList());
   for (int i = 0; i < c.depth; ++i) blocks->push_back(DitBlock(c));
   const int64_t patch_values = int64_t{c.patch[0]} * c.patch[1] * c.patch[2] * c.latent_channels;
@@ -120,10 +128,14 @@ DitOutput DitImpl::forward(const DitInput& in) {
   }
   auto [cos, sin] = Rope3d::tables(positions.to(device), config.rope_dims(), config.rope_theta);
 
-  const auto e = time_embedding->forward(sinusoidal_embedding(in.timestep.to(device) * 1000.0, config.freq_dim).to(dtype));
+  auto e = time_embedding->forward(sinusoidal_embedding(in.timestep.to(device) * 1000.0, config.freq_dim).to(dtype));
+  const auto mask = in.context_mask.to(device);
+  if (text_pool) {
+    const auto m = mask.unsqueeze(-1).to(dtype);
+    e = e + text_pool->forward((in.context.to(dtype) * m).sum(1) / m.sum(1).clamp_min(1.0));
+  }
   const auto e0 = time_projection->forward(e).unflatten(1, {6, config.width});
   const auto context = text_embedding->forward(in.context.to(dtype));
-  const auto mask = in.context_mask.to(device);
 
   for (const auto& block : *blocks) x = block->as<DitBlock>()->forward(x, e0, context, mask, cos, sin);
 

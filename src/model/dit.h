@@ -9,6 +9,13 @@
 // clock as the video (seconds mapped to latent-frame units). We chose this over a branch that reads the
 // finished video latents because sound generated after the picture tends to drift from the action, and
 // because a shared sequence costs a small model only its audio tokens, not a second transformer.
+//
+// With pooled_text the caption also reaches every block through the modulation: its features, averaged
+// over the real tokens, go through an MLP whose last layer starts at zero and are added to the timestep
+// embedding, as SD3 adds its pooled text and the DiT paper its class label (adaLN-Zero). Cross-attention
+// alone, from a text encoder trained from scratch, left kinema-tiny's DiT ignoring the style and light it
+// was asked for after 2300 steps (its loss was 1% lower with its own caption than with another's), while a
+// probe that conditioned through the modulation learned sky and floor from captions within 1500 steps.
 #pragma once
 
 #include <array>
@@ -79,6 +86,7 @@ struct DitImpl : torch::nn::Module {
   double audio_token_period;
   torch::nn::Conv3d patch_embedding{nullptr};
   torch::nn::Sequential text_embedding{nullptr}, time_embedding{nullptr}, time_projection{nullptr};
+  torch::nn::Sequential text_pool{nullptr};  // pooled caption -> timestep embedding (pooled_text only)
   torch::nn::ModuleList blocks{nullptr};
   DitHead head{nullptr};
   torch::nn::Linear audio_embedding{nullptr};

@@ -15,7 +15,7 @@ void save_checkpoint(const fs::path& dir, const TrainingState& t, const Json& st
   fs::create_directories(temp_dir, ec);
   if (ec) fail(ErrorKind::io, "cannot create " + temp_dir.string() + ": " + ec.message());
   model::write_tensors(temp_dir / "model.safetensors", model::state_of(*t.model));
-  if (t.ema) model::write_tensors(temp_dir / "ema.safetensors", t.ema->weights());
+  if (t.ema) model::write_tensors(temp_dir / "ema.safetensors", t.ema->state());
   if (t.optimizer) model::write_tensors(temp_dir / "optimizer.safetensors", t.optimizer->state());
   if (t.generator) model::write_tensors(temp_dir / "rng.safetensors", {{"cpu", t.generator->get_state()}});
   write_json_file(temp_dir / "state.json", state);
@@ -35,19 +35,34 @@ bool load_checkpoint(const fs::path& dir, const TrainingState& t, Json& state) {
     from = dir / "checkpoint.old";
   if (!fs::exists(from / "state.json", ec)) return false;
   torch::NoGradGuard no_grad;
+  const auto added = [&](const std::string& name) {
+    for (const auto& prefix : t.added_modules)
+      if (name.rfind(prefix + ".", 0) == 0) return true;
+    return false;
+  };
+  state = read_json_file(from / "state.json");
   const auto weights = model::read_tensors(from / "model.safetensors");
+  std::vector<std::string> fresh;
   for (auto [name, tensor] : model::state_of(*t.model)) {
     const auto it = weights.find(name);
-    if (it == weights.end()) fail(ErrorKind::model, from.string() + ": checkpoint lacks '" + name + "'");
+    if (it == weights.end()) {
+      if (added(name)) {
+        fresh.push_back(name);
+        continue;
+      }
+      fail(ErrorKind::model, from.string() + ": checkpoint lacks '" + name + "'");
+    }
     if (it->second.sizes() != tensor.sizes())
       fail(ErrorKind::model, from.string() + ": '" + name + "' has another shape than the model being trained");
     tensor.copy_(it->second);
   }
-  if (t.ema) t.ema->load(model::read_tensors(from / "ema.safetensors"));
-  if (t.optimizer) t.optimizer->load_state(model::read_tensors(from / "optimizer.safetensors"));
+  const int64_t step = state.value("step", int64_t{0});
+  if (t.ema) t.ema->load(model::read_tensors(from / "ema.safetensors"), added, step);
+  if (t.optimizer) t.optimizer->load_state(model::read_tensors(from / "optimizer.safetensors"), added);
   if (t.generator) t.generator->set_state(model::read_tensors(from / "rng.safetensors").at("cpu"));
-  state = read_json_file(from / "state.json");
-  logger("train")->info("resumed from {} at step {}", from.string(), state.value("step", 0));
+  for (const auto& name : fresh)
+    logger("train")->info("{} is new since the checkpoint: it starts from its initialisation", name);
+  logger("train")->info("resumed from {} at step {}", from.string(), step);
   return true;
 }
 

@@ -17,6 +17,9 @@ struct TrainingState {
   Ema* ema = nullptr;
   AdamW* optimizer = nullptr;
   torch::Generator* generator = nullptr;
+  // Names (prefixes) of modules added to the network after its checkpoint was written, e.g. "dit.text_pool":
+  // their tensors may be missing from the checkpoint and then start from their initialisation.
+  std::vector<std::string> added_modules;
 };
 
 // Writes <dir>/checkpoint/ (model, ema, optimizer, rng .safetensors + state.json) via a temporary folder.

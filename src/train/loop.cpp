@@ -51,7 +51,7 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& o, const std::
   torch::Generator generator = at::make_generator<at::CPUGeneratorImpl>(o.seed);
 
   Json state = {{"stage", o.name}, {"step", 0}, {"next_sample", 0}, {"seconds", 0.0}, {"samples", 0}};
-  const TrainingState training{&module, &ema, &optimizer, &generator};
+  const TrainingState training{&module, &ema, &optimizer, &generator, o.added_modules};
   if (load_checkpoint(o.dir, training, state))
     report(o.name + ": resuming at step " + std::to_string(state["step"].get<int64_t>()));
   int64_t step = state["step"].get<int64_t>();

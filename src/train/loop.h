@@ -29,6 +29,7 @@ struct LoopOptions {
   int log_every = 10;
   uint64_t seed = 0;
   int data_workers = 1;
+  std::vector<std::string> added_modules;  // see TrainingState::added_modules
 };
 
 struct StepResult {

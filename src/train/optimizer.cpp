@@ -15,6 +15,7 @@ AdamW::AdamW(torch::nn::Module& module, AdamWOptions options) : options_(options
       params_.emplace_back(p.key(), p.value());
       m_[p.key()] = torch::zeros_like(p.value());
       v_[p.key()] = torch::zeros_like(p.value());
+      own_steps_[p.key()] = 0;
     }
 }
 
@@ -29,10 +30,11 @@ double AdamW::step(double lr) {
   const double scale = (options_.clip_grad_norm > 0 && norm > options_.clip_grad_norm) ? options_.clip_grad_norm / norm : 1.0;
 
   ++steps_;
-  const double bias1 = 1.0 - std::pow(options_.beta1, static_cast<double>(steps_));
-  const double bias2 = 1.0 - std::pow(options_.beta2, static_cast<double>(steps_));
   for (auto& [name, p] : params_) {
     if (!p.grad().defined()) continue;
+    const auto own = static_cast<double>(++own_steps_.at(name));
+    const double bias1 = 1.0 - std::pow(options_.beta1, own);
+    const double bias2 = 1.0 - std::pow(options_.beta2, own);
     const auto g = p.grad() * scale;
     auto& m = m_.at(name);
     auto& v = v_.at(name);
@@ -53,21 +55,33 @@ std::map<std::string, torch::Tensor> AdamW::state() const {
   for (const auto& [name, m] : m_) out[name + ".m"] = m;
   for (const auto& [name, v] : v_) out[name + ".v"] = v;
   out["step"] = torch::tensor({static_cast<double>(steps_)}, torch::kDouble);
+  for (const auto& [name, n] : own_steps_)
+    if (n != steps_) out[name + ".step"] = torch::tensor({static_cast<double>(n)}, torch::kDouble);
   return out;
 }
 
-void AdamW::load_state(const std::map<std::string, torch::Tensor>& state) {
+void AdamW::load_state(const std::map<std::string, torch::Tensor>& state,
+                       const std::function<bool(const std::string&)>& added) {
   torch::NoGradGuard no_grad;
-  for (auto& [name, m] : m_) {
-    const auto it_m = state.find(name + ".m"), it_v = state.find(name + ".v");
-    if (it_m == state.end() || it_v == state.end())
-      fail(ErrorKind::model, "optimizer state has no moments for '" + name + "'");
-    m.copy_(it_m->second);
-    v_.at(name).copy_(it_v->second);
-  }
   const auto it = state.find("step");
   if (it == state.end()) fail(ErrorKind::model, "optimizer state has no step count");
   steps_ = static_cast<int64_t>(it->second.item<double>());
+  for (auto& [name, m] : m_) {
+    const auto it_m = state.find(name + ".m"), it_v = state.find(name + ".v");
+    if (it_m == state.end() || it_v == state.end()) {
+      if (added && added(name)) {
+        m.zero_();
+        v_.at(name).zero_();
+        own_steps_.at(name) = 0;
+        continue;
+      }
+      fail(ErrorKind::model, "optimizer state has no moments for '" + name + "'");
+    }
+    m.copy_(it_m->second);
+    v_.at(name).copy_(it_v->second);
+    const auto own = state.find(name + ".step");
+    own_steps_.at(name) = own == state.end() ? steps_ : static_cast<int64_t>(own->second.item<double>());
+  }
 }
 
 Ema::Ema(const torch::nn::Module& module, double decay) : decay_(decay) {
@@ -80,9 +94,10 @@ double Ema::decay_at(int64_t updates) const {
 
 void Ema::update(const torch::nn::Module& module, int64_t updates) {
   torch::NoGradGuard no_grad;
-  const double decay = decay_at(updates);
   for (const auto& [name, t] : model::state_of(module)) {
     auto& w = weights_.at(name);
+    const auto joined = joined_at_.find(name);
+    const double decay = decay_at(joined == joined_at_.end() ? updates : std::max<int64_t>(0, updates - joined->second));
     if (t.is_floating_point()) w.mul_(decay).add_(t.detach(), 1.0 - decay);
     else w.copy_(t);
   }
@@ -93,12 +108,29 @@ void Ema::copy_to(torch::nn::Module& module) const {
   for (auto [name, t] : model::state_of(module)) t.copy_(weights_.at(name));
 }
 
-void Ema::load(const std::map<std::string, torch::Tensor>& weights) {
+std::map<std::string, torch::Tensor> Ema::state() const {
+  auto out = weights_;
+  for (const auto& [name, step] : joined_at_)
+    out["joined_at." + name] = torch::tensor({static_cast<double>(step)}, torch::kDouble);
+  return out;
+}
+
+void Ema::load(const std::map<std::string, torch::Tensor>& state, const std::function<bool(const std::string&)>& added,
+               int64_t now) {
   torch::NoGradGuard no_grad;
+  joined_at_.clear();
   for (auto& [name, w] : weights_) {
-    const auto it = weights.find(name);
-    if (it == weights.end()) fail(ErrorKind::model, "EMA weights lack '" + name + "'");
+    const auto it = state.find(name);
+    if (it == state.end()) {
+      if (added && added(name)) {
+        joined_at_[name] = now;
+        continue;
+      }
+      fail(ErrorKind::model, "EMA weights lack '" + name + "'");
+    }
     w.copy_(it->second);
+    if (const auto joined = state.find("joined_at." + name); joined != state.end())
+      joined_at_[name] = static_cast<int64_t>(joined->second.item<double>());
   }
 }
 

@@ -2,6 +2,7 @@
 // Loshchilov & Hutter 2019), an exponential moving average of the weights, and the learning-rate schedule.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -28,14 +29,18 @@ class AdamW {
   double step(double lr);
   int64_t steps() const { return steps_; }
 
-  // Moments by "<param>.m" / "<param>.v" plus "step", for checkpoints.
+  // Moments by "<param>.m" / "<param>.v" plus "step", for checkpoints; "<param>.step" for a parameter that
+  // joined later (its moments are bias-corrected by its own count of steps).
   std::map<std::string, torch::Tensor> state() const;
-  void load_state(const std::map<std::string, torch::Tensor>& state);
+  // Parameters for which `added` is true may be missing from `state`: they start with no moments.
+  void load_state(const std::map<std::string, torch::Tensor>& state,
+                  const std::function<bool(const std::string&)>& added = {});
 
  private:
   AdamWOptions options_;
   std::vector<std::pair<std::string, torch::Tensor>> params_;
   std::map<std::string, torch::Tensor> m_, v_;
+  std::map<std::string, int64_t> own_steps_;  // steps each parameter has taken
   int64_t steps_ = 0;
 };
 
@@ -52,11 +57,17 @@ class Ema {
   // Copies the averaged weights into `module` (e.g. a copy used for sampling or saving).
   void copy_to(torch::nn::Module& module) const;
   const std::map<std::string, torch::Tensor>& weights() const { return weights_; }
-  void load(const std::map<std::string, torch::Tensor>& weights);
+  // The averaged weights, plus "joined_at.<name>" for a tensor that joined the average after step 0.
+  std::map<std::string, torch::Tensor> state() const;
+  // Tensors for which `added` is true may be missing: they keep their current values and join the average
+  // at step `now`, warming up from there.
+  void load(const std::map<std::string, torch::Tensor>& state,
+            const std::function<bool(const std::string&)>& added = {}, int64_t now = 0);
 
  private:
   double decay_;
   std::map<std::string, torch::Tensor> weights_;
+  std::map<std::string, int64_t> joined_at_;
 };
 
 // Linear warm-up, then cosine decay to min_lr at total_steps (constant min_lr beyond).

@@ -62,6 +62,14 @@ struct Run {
     o.log_every = static_cast<int>(t.integer_or("log_every", 10, 1, 100000));
     o.seed = static_cast<uint64_t>(t.integer_or("seed", 1, 0, INT64_MAX));
     o.data_workers = static_cast<int>(t.integer_or("data_workers", 1, 1, 64));
+    if (t.has("added_modules")) {
+      const Json& names = training.at(stage).at("added_modules");
+      if (!names.is_array()) t.error("added_modules", "must be a list of module names");
+      for (const auto& name : names) {
+        if (!name.is_string()) t.error("added_modules", "must be a list of module names");
+        o.added_modules.push_back(name.get<std::string>());
+      }
+    }
     o.max_minutes = minutes_left();
     return o;
   }

@@ -82,5 +82,40 @@ TEST(Dit, PaddedTextTokensAreIgnored) {
   EXPECT_TRUE(torch::allclose(a, dit->forward(in).video, 1e-5, 1e-5));
 }
 
+// The pooled caption path starts silent (a DiT trained without it goes on as it was) and, once its last
+// layer has learned something, reaches every token through the modulation, padding excluded.
+TEST(Dit, PooledTextStartsSilentThenModulatesEveryToken) {
+  auto c = testing::fixture_config();
+  torch::manual_seed(0);
+  Dit plain(c.dit, 0.5);
+  c.dit.pooled_text = true;
+  torch::manual_seed(0);
+  Dit pooled(c.dit, 0.5);
+  torch::NoGradGuard no_grad;
+  for (auto [name, t] : state_of(*pooled))
+    if (name.rfind("text_pool.", 0) != 0) t.copy_(state_of(*plain).at(name));
+  auto in = input_for(c, 1, 3, 12);
+  in.context_mask = torch::tensor({{true, true, true, false, false}});
+  const auto before = pooled->forward(in);
+  EXPECT_TRUE(torch::allclose(before.video, plain->forward(in).video, 1e-6, 1e-6));
+
+  pooled->text_pool->ptr<torch::nn::LinearImpl>(2)->weight.normal_(0.0, 0.5);
+  const auto with_path = pooled->forward(in);
+  EXPECT_FALSE(torch::allclose(with_path.video, before.video, 1e-3, 1e-3));
+  auto padded = in;
+  padded.context = in.context.clone();
+  padded.context.narrow(1, 3, 2).normal_();
+  EXPECT_TRUE(torch::allclose(with_path.video, pooled->forward(padded).video, 1e-5, 1e-5));
+  // Without cross-attention's help: zero the cross-attention outputs, and the caption still matters.
+  for (auto& block : *pooled->blocks) {
+    block->as<DitBlock>()->cross_attn->o->weight.zero_();
+    block->as<DitBlock>()->cross_attn->o->bias.zero_();
+  }
+  const auto a = pooled->forward(in).video;
+  auto other = in;
+  other.context = torch::randn_like(in.context);
+  EXPECT_FALSE(torch::allclose(a, pooled->forward(other).video, 1e-3, 1e-3));
+}
+
 }  // namespace
 }  // namespace kinema::model

@@ -263,6 +263,48 @@ TEST(Trainer, ShiftedTrainingTimestepsLeanTowardNoise) {
   EXPECT_GT(noisy_shifted, 3 * noisy_plain);
 }
 
+// A module added to a network after its checkpoint was written (named in added_modules) starts from its
+// initialisation while the rest resumes; its Adam moments and EMA warm up from the resume, and a later
+// checkpoint remembers when it joined. Without the name, a missing tensor is an error.
+TEST(Trainer, ModuleAddedAfterACheckpointStartsFreshWhileTheRestResumes) {
+  testing::TempDir dir;
+  namespace nn = torch::nn;
+  torch::manual_seed(0);
+  nn::Sequential old_net(nn::Linear(3, 3));
+  AdamW old_opt(*old_net, {.lr = 0.1});
+  Ema old_ema(*old_net, 0.999);
+  old_net->forward(torch::randn({4, 3})).pow(2).sum().backward();
+  old_opt.step(0.1);
+  old_ema.update(*old_net, 0);
+  save_checkpoint(dir.path(), {old_net.ptr().get(), &old_ema, &old_opt, nullptr, {}}, {{"step", 1}});
+
+  nn::Sequential grown(nn::Linear(3, 3), nn::Linear(3, 3));
+  const auto fresh = grown->ptr<nn::LinearImpl>(1)->weight.detach().clone();
+  AdamW opt(*grown, {.lr = 0.1});
+  Ema ema(*grown, 0.999);
+  Json state;
+  EXPECT_THROW(load_checkpoint(dir.path(), {grown.ptr().get(), &ema, &opt, nullptr, {}}, state), Error);
+  ASSERT_TRUE(load_checkpoint(dir.path(), {grown.ptr().get(), &ema, &opt, nullptr, {"1"}}, state));
+  EXPECT_TRUE(torch::equal(grown->ptr<nn::LinearImpl>(0)->weight, old_net->ptr<nn::LinearImpl>(0)->weight));
+  EXPECT_TRUE(torch::equal(grown->ptr<nn::LinearImpl>(1)->weight, fresh));
+
+  // Adam's first step of the new layer is bias-corrected by its own count: about lr per weight.
+  grown->forward(torch::randn({4, 3})).pow(2).sum().backward();
+  opt.step(0.1);
+  const double moved = (grown->ptr<nn::LinearImpl>(1)->weight - fresh).abs().mean().item<double>();
+  EXPECT_NEAR(moved, 0.1, 0.02);
+  // The EMA of the new layer warms up from the resume (decay 0.1), the old layer's does not (0.999 cap).
+  ema.update(*grown, 1);
+  const auto averaged = ema.weights().at("1.weight");
+  EXPECT_LT((averaged - grown->ptr<nn::LinearImpl>(1)->weight).abs().max().item<double>(), 0.015);
+  save_checkpoint(dir / "later", {grown.ptr().get(), &ema, &opt, nullptr, {}}, {{"step", 2}});
+  const auto written = model::read_tensors(dir / "later" / "checkpoint" / "ema.safetensors");
+  ASSERT_TRUE(written.count("joined_at.1.weight"));
+  EXPECT_EQ(written.at("joined_at.1.weight").item<double>(), 1.0);
+  EXPECT_FALSE(written.count("joined_at.0.weight"));
+  EXPECT_TRUE(model::read_tensors(dir / "later" / "checkpoint" / "optimizer.safetensors").count("1.weight.step"));
+}
+
 TEST(Trainer, ResumedRunEndsWithTheSameWeightsAsAnUnbrokenOne) {
   testing::TempDir dir;
   VaeStageOptions vo;
