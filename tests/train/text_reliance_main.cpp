@@ -5,6 +5,7 @@
 // --show PNG also decodes the first six samples' latents (without the layout) into a contact sheet and
 // prints their captions, to see that a caption belongs to its sample.
 //   build/tests/kinema-text-reliance [--model DIR] [--run DIR] [--count N] [--free] [--show PNG]
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -88,17 +89,24 @@ int main(int argc, char** argv) {
     const auto at = (1 - t) * a0 + t * audio_noise;
     std::printf("%5.2f", t);
     for (const auto* captions : {&own, &other, &none}) {
-      const auto tokens = text::tokenize(tokenizer, *captions, config.text);
-      model::DitInput in;
-      in.video = torch::cat({xt, model::condition_input({}, xt), model::video_guide(layout, xt, config.vae.temporal_downsample, keep)}, 1);
-      in.audio = torch::cat({at, model::audio_guide(events, at, config.dit.audio_guide_channels, keep)}, 1);
-      in.timestep = torch::full({b}, t);
-      in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
-      in.context_mask = tokens.mask;
-      const auto out = m->dit->forward(in);
-      const double video = (out.video - (noise - x0)).pow(2).mean().item<double>();
-      const double audio = (out.audio - (audio_noise - a0)).pow(2).mean().item<double>();
-      std::printf("   %.4f (%.4f)", video, audio);
+      double video = 0, audio = 0;
+      for (int64_t from = 0; from < b; from += 8) {  // eight at a time, as in training
+        const int64_t n = std::min<int64_t>(8, b - from);
+        const std::vector<std::string> part(captions->begin() + from, captions->begin() + from + n);
+        const auto tokens = text::tokenize(tokenizer, part, config.text);
+        const auto x = xt.narrow(0, from, n), a = at.narrow(0, from, n), k = keep.narrow(0, from, n);
+        model::DitInput in;
+        in.video = torch::cat({x, model::condition_input({}, x),
+                               model::video_guide(layout.narrow(0, from, n), x, config.vae.temporal_downsample, k)}, 1);
+        in.audio = torch::cat({a, model::audio_guide(events.narrow(0, from, n), a, config.dit.audio_guide_channels, k)}, 1);
+        in.timestep = torch::full({n}, t);
+        in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
+        in.context_mask = tokens.mask;
+        const auto out = m->dit->forward(in);
+        video += (out.video - (noise - x0).narrow(0, from, n)).pow(2).sum().item<double>();
+        audio += (out.audio - (audio_noise - a0).narrow(0, from, n)).pow(2).sum().item<double>();
+      }
+      std::printf("   %.4f (%.4f)", video / x0.numel(), audio / a0.numel());
     }
     std::printf("\n");
   }
