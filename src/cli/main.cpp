@@ -27,6 +27,7 @@ commands:
   bench [--model DIR] [--seconds S] [--steps N] [--repeat R] [--device auto|cpu|cuda]
            time generation (default and half steps): wall time, real-time factor, stages, peak memory
   train [--recipe FILE] [--run DIR] [--stage prepare|vae|audio|dit|export|all] [--minutes M] [--export DIR]
+           [--device auto|cpu|cuda]
            train the built-in model (resumes from the run folder's checkpoints; Ctrl-C checkpoints and stops)
   world <render|dataset|parse|plan|bench> [options]
            Kinema World: render simulated scenes with captions, write training shards, parse prompts,

@@ -22,7 +22,7 @@ std::filesystem::path from_repository(const std::string& relative) {
 }  // namespace
 
 int run_train(const std::vector<std::string>& argv) {
-  const Args args(argv, {"recipe", "run", "stage", "minutes", "export"});
+  const Args args(argv, {"recipe", "run", "stage", "minutes", "export", "device"});
   train::RecipeOptions options;
   options.recipe = args.has("recipe") ? std::filesystem::path(args.string("recipe"))
                                       : from_repository("assets/models/kinema-tiny.json");
@@ -31,6 +31,7 @@ int run_train(const std::vector<std::string>& argv) {
                                          : from_repository("models") / "kinema-tiny";
   options.stage = args.string("stage", "all");
   options.minutes = args.number("minutes", 0.0);
+  options.device = args.string("device", "auto");
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   const bool finished = train::run_recipe(options, [](const std::string& line) {

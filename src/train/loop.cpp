@@ -2,6 +2,8 @@
 #include "train/loop.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 #include <chrono>
 #include <cmath>
@@ -31,6 +33,33 @@ media::Clip clip_from_tensor(const torch::Tensor& frames, const media::Clip& lik
 
 namespace {
 
+// bf16 autocast on CUDA for the forward pass of one step, as mixed-precision training does.
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(bool on) : on_(on) {
+    if (on_) set(true);
+  }
+  ~CudaAutocast() {
+    if (!on_) return;
+    set(false);
+    at::autocast::clear_cache();
+  }
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+
+ private:
+  static void set(bool enabled) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+#else
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(enabled);
+#endif
+  }
+  bool on_;
+};
+
 std::string duration(double seconds) {
   const long s = std::lround(std::max(0.0, seconds));
   char text[32];
@@ -46,6 +75,7 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& o, const std::
   std::error_code ec;
   fs::create_directories(o.dir, ec);
   module.train();
+  module.to(o.device);
   AdamW optimizer(module, o.adam);
   Ema ema(module, o.ema_decay);
   torch::Generator generator = at::make_generator<at::CPUGeneratorImpl>(o.seed);
@@ -85,7 +115,11 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& o, const std::
     std::vector<Sample> batch;
     for (int i = 0; i < o.batch; ++i) batch.push_back(data.next());
     const double lr = learning_rate(step, o.warmup_steps, o.total_steps, o.adam.lr, o.min_lr);
-    StepResult r = step_fn(batch, generator);
+    StepResult r;
+    {
+      const CudaAutocast autocast(o.device.is_cuda());
+      r = step_fn(batch, generator);
+    }
     if (!std::isfinite(r.loss.item<double>()))
       fail(ErrorKind::internal, o.name + ": the loss became " + std::to_string(r.loss.item<double>()) + " at step " +
                                     std::to_string(step) + "; resume from the last checkpoint with a lower learning rate");
@@ -119,6 +153,7 @@ LoopResult run_loop(torch::nn::Module& module, const LoopOptions& o, const std::
     if (std::chrono::duration<double>(Clock::now() - last_checkpoint).count() > o.checkpoint_seconds) save();
   }
   save();
+  module.to(torch::kCPU);
   result.step = step;
   result.finished = step >= o.total_steps;
   result.data_wait_fraction = data.wait_seconds() / std::max(1e-9, run_seconds());

@@ -30,6 +30,9 @@ struct LoopOptions {
   uint64_t seed = 0;
   int data_workers = 1;
   std::vector<std::string> added_modules;  // see TrainingState::added_modules
+  // CUDA: the module, its optimizer state and EMA live on the GPU for the run (float32 master weights) and
+  // forward passes run under bf16 autocast; the module is back on the CPU when run_loop returns.
+  torch::Device device = torch::kCPU;
 };
 
 struct StepResult {

@@ -29,6 +29,7 @@ struct Run {
   const std::function<void(const std::string&)>& report;
   const std::atomic<bool>* stop;
   Json training;
+  torch::Device device = torch::kCPU;
   Clock::time_point started = Clock::now();
 
   fs::path path(const std::string& name) const { return options.run / name; }
@@ -71,6 +72,7 @@ struct Run {
       }
     }
     o.max_minutes = minutes_left();
+    o.device = device;
     return o;
   }
   uint64_t data_seed(const std::string& stage) const {
@@ -275,6 +277,9 @@ void export_model(Run& run, bool asked_for) {
 bool run_recipe(const RecipeOptions& options, const std::function<void(const std::string&)>& report,
                 const std::atomic<bool>* stop) {
   pipeline::configure_cpu_threads();
+  const auto choice = pipeline::parse_device(options.device);
+  if (choice == pipeline::DeviceChoice::cuda && !torch::cuda::is_available())
+    fail(ErrorKind::invalid_input, "--device cuda: this libtorch sees no CUDA device");
   std::error_code ec;
   fs::create_directories(options.run, ec);
   if (ec) fail(ErrorKind::io, "cannot create " + options.run.string() + ": " + ec.message());
@@ -282,6 +287,8 @@ bool run_recipe(const RecipeOptions& options, const std::function<void(const std
   if (!recipe.contains("model") || !recipe.contains("training"))
     fail(ErrorKind::format, options.recipe.string() + ": expected {\"model\": ..., \"training\": ...}");
   Run run{options, report, stop, recipe.at("training")};
+  if (choice != pipeline::DeviceChoice::cpu && torch::cuda::is_available()) run.device = torch::Device(torch::kCUDA);
+  report(std::string("training on ") + (run.device.is_cuda() ? "CUDA (bf16 autocast)" : "the CPU (float32)"));
   const std::string& s = options.stage;
   const bool all = s == "all";
   if (!all && s != "prepare" && s != "vae" && s != "audio" && s != "dit" && s != "export")

@@ -21,6 +21,7 @@ struct RecipeOptions {
   std::filesystem::path export_to;  // model folder written by the export stage
   std::string stage = "all";     // prepare, vae, audio, dit, export or all
   double minutes = 0;            // > 0: stop (checkpointed) after this much wall time
+  std::string device = "auto";   // auto (CUDA when libtorch has it), cpu or cuda
 };
 
 // Runs the stages asked for, resuming each from its checkpoint; a finished stage is skipped. Returns true

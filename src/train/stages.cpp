@@ -19,9 +19,12 @@ torch::Tensor kl_term(const model::LatentDistribution& d) {
   return 0.5 * (d.mean.pow(2) + d.logvar.exp() - 1.0 - d.logvar).mean();
 }
 
+// Noise is drawn on the CPU from the trainer's generator (the same numbers on every device), then moved.
 torch::Tensor sample_latent(const model::LatentDistribution& d, torch::Generator& g) {
-  return d.mean + torch::exp(0.5 * d.logvar) * torch::randn(d.mean.sizes(), g, d.mean.options());
+  return d.mean + torch::exp(0.5 * d.logvar) * torch::randn(d.mean.sizes(), g).to(d.mean.options());
 }
+
+torch::Device device_of(const torch::nn::Module& m) { return m.parameters().front().device(); }
 
 }  // namespace
 
@@ -61,14 +64,15 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
         layouts.push_back(crop(s.layout));
       }
     }
-    const auto x = torch::stack(crops);  // [B, 3, F, H, W]
+    const auto device = device_of(*vae);
+    const auto x = torch::stack(crops).to(device);  // [B, 3, F, H, W]
     const auto d = vae->encode(x);
     torch::Tensor layout, keep;
     if (guided) {
-      layout = torch::stack(layouts);
-      keep = torch::rand({x.size(0)}, g) >= o.guide_dropout;
+      layout = torch::stack(layouts).to(device);
+      keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
     }
-    const auto rec = vae->decode(sample_latent(d, g), layout, keep);
+    const auto rec = vae->decode(sample_latent(d, g), layout, keep).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
     const auto median = std::get<0>(x.median(2, true));
     const auto moving = ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
@@ -119,9 +123,9 @@ torch::Tensor mel_batch(const std::vector<Sample>& batch, const model::MelVocode
 
 StepFn audio_step(model::AudioAutoencoder ae, const model::MelVocoder& vocoder, AudioStageOptions o) {
   return [ae, &vocoder, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
-    const auto mel = mel_batch(batch, vocoder, ae->config, ae->config.downsample);
+    const auto mel = mel_batch(batch, vocoder, ae->config, ae->config.downsample).to(device_of(*ae));
     const auto d = ae->encode(mel);
-    const auto rec = ae->decode(sample_latent(d, g));
+    const auto rec = ae->decode(sample_latent(d, g)).to(torch::kFloat);
     const auto diff = rec - mel;
     const auto recon = (diff.abs() + diff.pow(2)).mean();
     const auto kl = kl_term(d);
@@ -154,13 +158,14 @@ std::pair<double, double> measure_log_mel(const model::AudioConfig& config, int 
 EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch, const model::MelVocoder* vocoder) {
   torch::NoGradGuard no_grad;
   const auto& c = m->config;
+  const auto device = device_of(*m->dit);
   EncodedBatch e;
   const bool cached = std::all_of(batch.begin(), batch.end(), [](const Sample& s) { return s.encoded != nullptr; });
   if (cached) {
     const auto stack = [&](torch::Tensor Encoded::*field) {
       std::vector<torch::Tensor> rows;
       for (const Sample& s : batch) rows.push_back((*s.encoded).*field);
-      return rows.front().defined() ? torch::stack(rows) : torch::Tensor{};
+      return rows.front().defined() ? torch::stack(rows).to(device) : torch::Tensor{};
     };
     return {stack(&Encoded::video), stack(&Encoded::layout), stack(&Encoded::audio), stack(&Encoded::events)};
   }
@@ -178,16 +183,16 @@ EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch
                                             torch::kFloat)
                                .clone());
   }
-  e.video = m->vae->normalize(m->vae->encode(torch::stack(frames)).mean);
+  e.video = m->vae->normalize(m->vae->encode(torch::stack(frames).to(device)).mean).to(torch::kFloat);
   if (c.dit.guide_channels > 0 && all_layouts) {
-    const auto l = torch::stack(layouts);
+    const auto l = torch::stack(layouts).to(device);
     e.layout = torch::adaptive_avg_pool3d(l, {l.size(2), e.video.size(3), e.video.size(4)});
   }
   if (c.has_audio() && vocoder) {
     const auto mel = mel_batch(batch, *vocoder, c.audio, int64_t{c.audio.downsample} * c.dit.audio_patch);
-    e.audio = m->audio_vae->normalize(m->audio_vae->encode(mel).mean);
+    e.audio = m->audio_vae->normalize(m->audio_vae->encode(mel.to(device)).mean).to(torch::kFloat);
     if (c.dit.audio_guide_channels > 0 && all_events) {
-      e.events = torch::stack(event_rows);
+      e.events = torch::stack(event_rows).to(device);
       if (e.events.size(2) < e.audio.size(2))
         e.events = torch::constant_pad_nd(e.events, {0, e.audio.size(2) - e.events.size(2)});
       e.events = e.events.narrow(2, 0, e.audio.size(2));
@@ -212,8 +217,9 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     const torch::Tensor &x0 = e.video, &a0 = e.audio, &layout = e.layout, &events = e.events;
 
     // Flow matching: t from a shifted logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
-    const auto t = training_timesteps(b, o.timestep_shift, g);
-    const auto noise = torch::randn(x0.sizes(), g);
+    const auto device = x0.device();
+    const auto t = training_timesteps(b, o.timestep_shift, g).to(device);
+    const auto noise = torch::randn(x0.sizes(), g).to(device);
     const auto tv = t.view({b, 1, 1, 1, 1});
     const auto xt = (1 - tv) * x0 + tv * noise;
 
@@ -227,7 +233,7 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
       }
       video_parts.push_back(torch::cat(rows, 0));
     }
-    const auto keep_guide = torch::rand({b}, g) >= o.guide_dropout;
+    const auto keep_guide = (torch::rand({b}, g) >= o.guide_dropout).to(device);
     if (c.dit.guide_channels > 0) video_parts.push_back(model::video_guide(layout, xt, c.vae.temporal_downsample, keep_guide));
     in.video = torch::cat(video_parts, 1);
     in.timestep = t;
@@ -235,12 +241,13 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     std::vector<std::string> captions;
     for (const Sample& s : batch) captions.push_back(uniform(g) < o.caption_dropout ? "" : s.caption);
     const auto tokens = text::tokenize(tokenizer, captions, c.text);
-    in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
-    in.context_mask = tokens.mask;
+    const auto ids = tokens.ids.to(device), mask = tokens.mask.to(device);
+    in.context = m->text_encoder->forward(ids, mask);
+    in.context_mask = mask;
 
     torch::Tensor audio_noise, at;
     if (c.has_audio()) {
-      audio_noise = torch::randn(a0.sizes(), g);
+      audio_noise = torch::randn(a0.sizes(), g).to(device);
       const auto ta = t.view({b, 1, 1});
       at = (1 - ta) * a0 + ta * audio_noise;
       std::vector<torch::Tensor> audio_parts{at};
@@ -250,11 +257,11 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     }
 
     const auto out = m->dit->forward(in);
-    const auto video_loss = (out.video - (noise - x0)).pow(2).mean();
+    const auto video_loss = (out.video.to(torch::kFloat) - (noise - x0)).pow(2).mean();
     auto loss = video_loss;
     double audio_value = 0;
     if (c.has_audio()) {
-      const auto audio_loss = (out.audio - (audio_noise - a0)).pow(2).mean();
+      const auto audio_loss = (out.audio.to(torch::kFloat) - (audio_noise - a0)).pow(2).mean();
       loss = loss + o.audio_weight * audio_loss;
       audio_value = audio_loss.item<double>();
     }

@@ -6,6 +6,7 @@
 // mode), and --sheet writes the first frames of a few clips, original above reconstruction, to look at fast
 // motion through the 4x temporal compression.
 //   build/tests/kinema-autoencoder-ceiling [--run DIR] [--count N] [--sheet PNG]
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,6 +18,7 @@
 #include "model/config.h"
 #include "model/weights.h"
 #include "model/vae.h"
+#include "pipeline/device.h"
 #include "train/loop.h"
 #include "train/reports.h"
 #include "train/world_source.h"
@@ -24,6 +26,7 @@
 using namespace kinema;
 
 int main(int argc, char** argv) {
+  pipeline::configure_cpu_threads();
   std::filesystem::path run = "runs/kinema-tiny";
   int count = 40;
   std::filesystem::path sheet;

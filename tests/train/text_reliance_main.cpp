@@ -14,6 +14,7 @@
 
 #include "model/guidance.h"
 #include "model/model_io.h"
+#include "pipeline/device.h"
 #include "text/text_encoder.h"
 #include "text/tokenizer.h"
 #include "train/latent_cache.h"
@@ -22,6 +23,7 @@
 using namespace kinema;
 
 int main(int argc, char** argv) {
+  pipeline::configure_cpu_threads();
   std::filesystem::path dir = "models/kinema-tiny", run = "runs/kinema-tiny";
   int count = 32;
   bool free_mode = false;

@@ -15,6 +15,7 @@
 #include "train/checkpoint.h"
 #include "train/latent_cache.h"
 #include "train/loop.h"
+#include "train/recipe.h"
 #include "train/stages.h"
 
 namespace kinema::train {
@@ -303,6 +304,25 @@ TEST(Trainer, ModuleAddedAfterACheckpointStartsFreshWhileTheRestResumes) {
   EXPECT_EQ(written.at("joined_at.1.weight").item<double>(), 1.0);
   EXPECT_FALSE(written.count("joined_at.0.weight"));
   EXPECT_TRUE(model::read_tensors(dir / "later" / "checkpoint" / "optimizer.safetensors").count("1.weight.step"));
+}
+
+TEST(Trainer, AskingForCudaWhereThereIsNoneIsAClearErrorBeforeAnythingIsWritten) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "this libtorch has CUDA";
+  testing::TempDir dir;
+  RecipeOptions o;
+  o.recipe = dir / "no-recipe.json";
+  o.run = dir / "run";
+  o.device = "cuda";
+  try {
+    run_recipe(o, [](const std::string&) {});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+    EXPECT_NE(std::string(e.what()).find("CUDA"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "run"));
+  o.device = "tpu";
+  EXPECT_THROW(run_recipe(o, [](const std::string&) {}), Error);
 }
 
 TEST(Trainer, ResumedRunEndsWithTheSameWeightsAsAnUnbrokenOne) {
