@@ -43,7 +43,7 @@ std::optional<eval::GuidedReport> compare_guided(const Shot& shot, const Shot* p
 }  // namespace
 
 int run_eval(const std::vector<std::string>& argv) {
-  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "device"});
+  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "guidance", "device"});
   const auto prompts = eval::read_prompt_list(args.required("prompts"));
   if (prompts.empty()) fail(ErrorKind::invalid_input, "--prompts: the list holds no prompt");
   const fs::path out = args.required("out");
@@ -70,6 +70,7 @@ int run_eval(const std::vector<std::string>& argv) {
     request.mode = mode;
     request.seed = seed + i;
     request.steps = static_cast<int>(args.integer("steps", 0));
+    request.guidance = args.number("guidance", -1.0);
     if (previous) request.continue_scene = previous->result.world_scene;
     std::printf("[%zu/%zu] %s%s\n", i + 1, prompts.size(), previous ? "(continued) " : "", p.text.c_str());
     std::fflush(stdout);
@@ -86,6 +87,7 @@ int run_eval(const std::vector<std::string>& argv) {
                {"seed", shot.result.seed},
                {"mode", shot.result.mode},
                {"steps", shot.result.steps},
+               {"guidance", shot.result.guidance},
                {"generation_seconds", shot.result.wall_seconds},
                {"unknown_words", shot.result.unknown_words},
                {"judgement", j.to_json()}};
