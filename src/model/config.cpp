@@ -88,6 +88,7 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.dit.audio_guide_channels = static_cast<int>(dit.integer_or("audio_guide_channels", 0, 0, 4096));
   c.dit.audio_patch = static_cast<int>(dit.integer_or("audio_patch", 1, 1, 64));
   c.dit.pooled_text = dit.boolean_or("pooled_text", false);
+  c.dit.scene_channels = static_cast<int>(dit.integer_or("scene_channels", 0, 0, 4096));
   check(c.dit.width % c.dit.heads == 0, dit, "heads", "width must be a multiple of heads");
   check(c.dit.head_dim() % 2 == 0 && c.dit.head_dim() >= 6, dit, "heads", "head dimension must be even and >= 6");
   check(c.dit.freq_dim % 2 == 0, dit, "freq_dim", "must be even");
@@ -98,6 +99,7 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   check(c.dit.guide_channels == 0 || c.dit.guide_channels == 3 * c.vae.temporal_downsample + 1, dit,
         "guide_channels", "must be 0 or 3 x vae.temporal_downsample + 1 (layout colours per folded frame + flag)");
   check(c.dit.audio_guide_channels != 1, dit, "audio_guide_channels", "must be 0 or events + 1 flag (>= 2)");
+  check(c.dit.scene_channels != 1, dit, "scene_channels", "must be 0 or features + 1 flag (>= 2)");
 
   if (root.has("audio")) {
     const ConfigReader audio = root.child("audio");
@@ -198,7 +200,8 @@ Json ModelConfig::to_json() const {
               {"audio_channels", dit.audio_channels},
               {"audio_guide_channels", dit.audio_guide_channels},
               {"audio_patch", dit.audio_patch},
-              {"pooled_text", dit.pooled_text}};
+              {"pooled_text", dit.pooled_text},
+              {"scene_channels", dit.scene_channels}};
   j["sampler"] = {{"steps", sampler.steps},
                   {"guidance", sampler.guidance},
                   {"shift", sampler.shift},

@@ -81,6 +81,7 @@ struct DitConfig {
   int audio_guide_channels = 0;  // extra audio inputs for sound events from the world, 0 if none
   int audio_patch = 1;           // audio latent frames per token
   bool pooled_text = false;      // the caption's mean feature joins the timestep embedding (adaLN), see dit.h
+  int scene_channels = 0;        // guided mode's scene description (style, light) + 1 flag, into adaLN; 0 if none
 
   int head_dim() const { return width / heads; }
   // RoPE split of the head dimension over (t, h, w), as Wan2.1 does: d - 4*(d/6), 2*(d/6), 2*(d/6).

@@ -85,14 +85,16 @@ DitImpl::DitImpl(const DitConfig& c, double audio_token_period) : config(c), aud
   time_embedding = register_module("time_embedding",
                                    nn::Sequential(nn::Linear(c.freq_dim, c.width), nn::SiLU(), nn::Linear(c.width, c.width)));
   time_projection = register_module("time_projection", nn::Sequential(nn::SiLU(), nn::Linear(c.width, 6 * c.width)));
-  if (c.pooled_text) {
-    text_pool = register_module("text_pool", nn::Sequential(nn::Linear(c.text_dim, c.width), nn::SiLU(),
-                                                            nn::Linear(c.width, c.width)));
+  // Paths into the timestep embedding start silent (adaLN-Zero): a network trained without them is unchanged.
+  const auto silent_mlp = [&](const std::string& name, int64_t in) {
+    auto mlp = register_module(name, nn::Sequential(nn::Linear(in, c.width), nn::SiLU(), nn::Linear(c.width, c.width)));
     torch::NoGradGuard no_grad;
-    auto last = text_pool->ptr<nn::LinearImpl>(2);
-    last->weight.zero_();
-    last->bias.zero_();
-  }
+    mlp->ptr<nn::LinearImpl>(2)->weight.zero_();
+    mlp->ptr<nn::LinearImpl>(2)->bias.zero_();
+    return mlp;
+  };
+  if (c.pooled_text) text_pool = silent_mlp("text_pool", c.text_dim);
+  if (c.scene_channels > 0) scene_embedding = silent_mlp("scene_embedding", c.scene_channels);
   blocks = register_module("blocks", nn::ModuleList());
   for (int i = 0; i < c.depth; ++i) blocks->push_back(DitBlock(c));
   const int64_t patch_values = int64_t{c.patch[0]} * c.patch[1] * c.patch[2] * c.latent_channels;
@@ -133,6 +135,14 @@ DitOutput DitImpl::forward(const DitInput& in) {
   if (text_pool) {
     const auto m = mask.unsqueeze(-1).to(dtype);
     e = e + text_pool->forward((in.context.to(dtype) * m).sum(1) / m.sum(1).clamp_min(1.0));
+  }
+  if (scene_embedding) {
+    auto scene = in.scene;
+    if (!scene.defined()) {  // no scene description: zeros and the flag
+      scene = torch::zeros({e.size(0), config.scene_channels}, e.options());
+      scene.select(1, config.scene_channels - 1).fill_(1.0);
+    }
+    e = e + scene_embedding->forward(scene.to(device).to(dtype));
   }
   const auto e0 = time_projection->forward(e).unflatten(1, {6, config.width});
   const auto context = text_embedding->forward(in.context.to(dtype));

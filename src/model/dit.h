@@ -16,6 +16,10 @@
 // alone, from a text encoder trained from scratch, left kinema-tiny's DiT ignoring the style and light it
 // was asked for after 2300 steps (its loss was 1% lower with its own caption than with another's), while a
 // probe that conditioned through the modulation learned sky and floor from captions within 1500 steps.
+//
+// With scene_channels, guided mode's scene description (the style and the light the world's parser and
+// simulation decided) enters the same way, through its own zero-initialised MLP; an undefined input reads
+// as "no scene" (free mode).
 #pragma once
 
 #include <array>
@@ -70,6 +74,7 @@ struct DitInput {
   torch::Tensor context;       // [B, L, text_dim]
   torch::Tensor context_mask;  // [B, L] bool, true = real token
   torch::Tensor audio;         // [B, audio + audio guide channels, Ta], or undefined
+  torch::Tensor scene;         // [B, scene_channels]: scene features + "none" flag (model/guidance.h), or undefined
 };
 
 struct DitOutput {
@@ -87,6 +92,7 @@ struct DitImpl : torch::nn::Module {
   torch::nn::Conv3d patch_embedding{nullptr};
   torch::nn::Sequential text_embedding{nullptr}, time_embedding{nullptr}, time_projection{nullptr};
   torch::nn::Sequential text_pool{nullptr};  // pooled caption -> timestep embedding (pooled_text only)
+  torch::nn::Sequential scene_embedding{nullptr};  // scene description -> timestep embedding (scene_channels)
   torch::nn::ModuleList blocks{nullptr};
   DitHead head{nullptr};
   torch::nn::Linear audio_embedding{nullptr};

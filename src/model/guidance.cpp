@@ -45,6 +45,15 @@ torch::Tensor audio_guide(const torch::Tensor& events, const torch::Tensor& like
   return with_flag(events.to(like.options()), keep_or_all(keep, like));
 }
 
+torch::Tensor scene_guide(const torch::Tensor& features, int64_t batch, int64_t channels, const torch::Tensor& keep) {
+  if (!features.defined()) {
+    auto out = torch::zeros({batch, channels});
+    out.select(1, channels - 1).fill_(1.0);
+    return out;
+  }
+  return with_flag(features.to(torch::kFloat), keep_or_all(keep, features));
+}
+
 torch::Tensor condition_input(const torch::Tensor& held, const torch::Tensor& like) {
   auto mask_shape = like.sizes().vec();
   mask_shape[1] = 1;

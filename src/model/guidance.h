@@ -8,6 +8,8 @@
 //   no network pass, unlike encoding the layout with the VAE.
 // - Audio guide: the world's sound events on the audio latent grid, plus the same kind of flag channel.
 //   So dit.audio_guide_channels = event channels + 1.
+// - Scene (dit.scene_channels): the scene description's style and light (pipeline::scene_features) plus the
+//   flag, read through the DiT's modulation rather than as channels.
 // - Condition (dit.condition_channels = latent_channels + 1): a mask of held latent frames plus their
 //   clean latents, as Wan's image-to-video model takes them.
 #pragma once
@@ -27,6 +29,10 @@ torch::Tensor video_guide(const torch::Tensor& layout, const torch::Tensor& like
 // events: [B, E, Ta] or undefined; like: the noisy audio latents [B, Ca, Ta]; channels = E + 1.
 torch::Tensor audio_guide(const torch::Tensor& events, const torch::Tensor& like, int64_t channels,
                           const torch::Tensor& keep = {});
+
+// features: [B, S] or undefined; returns [B, S + 1] = [features * keep, 1 - keep] (all flags when undefined:
+// batch rows of zeros with the flag).
+torch::Tensor scene_guide(const torch::Tensor& features, int64_t batch, int64_t channels, const torch::Tensor& keep = {});
 
 // held: [B, C, k, h, w] clean latents of the first k frames (k may be 0 / undefined); like: [B, C, T, h, w].
 torch::Tensor condition_input(const torch::Tensor& held, const torch::Tensor& like);

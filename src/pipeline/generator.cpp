@@ -416,6 +416,17 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     audio_guide = model::audio_guide(events, noise[1], c.dit.audio_guide_channels);
   }
 
+  torch::Tensor scene_input;  // the scene description's style and light (guided), or the "none" flag
+  if (c.dit.scene_channels > 0) {
+    torch::Tensor features;
+    if (guide) {
+      if (static_cast<int>(guide->scene.size()) != c.dit.scene_channels - 1)
+        fail(ErrorKind::model, "the guide's scene features do not match model.json's scene_channels");
+      features = torch::tensor(guide->scene, torch::kFloat).unsqueeze(0);
+    }
+    scene_input = model::scene_guide(features, 1, c.dit.scene_channels).to(m.device);
+  }
+
   const int batch = cfg ? 2 : 1;
   const sampling::Velocity velocity = [&](const sampling::State& x, double t) {
     model::DitInput in;
@@ -429,6 +440,7 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
       in.audio = torch::cat(audio_parts, 1).expand({batch, -1, -1});
     }
     in.timestep = torch::full({batch}, t, f32.device(m.device));
+    if (scene_input.defined()) in.scene = scene_input.expand({batch, -1});
     in.context = context;
     in.context_mask = tokens.mask;
     const auto out = m.model->dit->forward(in);

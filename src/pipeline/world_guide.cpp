@@ -55,6 +55,15 @@ std::vector<float> rasterize_events(const std::vector<world::SoundEvent>& events
   return out;
 }
 
+std::vector<float> scene_features(const world::Scene& scene, int first_frame, int frame_count) {
+  std::vector<float> f(kSceneFeatures, 0.0f);
+  f[static_cast<size_t>(scene.style)] = 1.0f;
+  const double fps = scene.format.fps;
+  f[world::kStyles] = static_cast<float>(scene.light_at(first_frame / fps) / world::kLightNight);
+  f[world::kStyles + 1] = static_cast<float>(scene.light_at((first_frame + frame_count - 1) / fps) / world::kLightNight);
+  return f;
+}
+
 WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_frame, int frame_count, int width,
                             int height, double grid_seconds, int64_t grid_frames) {
   const auto& scene = rendered.scene;
@@ -90,6 +99,7 @@ WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_fram
       events.push_back(e);
     }
   guide.audio_events = rasterize_events(events, grid_seconds, grid_frames);
+  guide.scene = scene_features(scene, first_frame, frame_count);
   return guide;
 }
 

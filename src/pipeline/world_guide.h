@@ -13,12 +13,19 @@ namespace kinema::pipeline {
 
 // Event channels: sound kind (6), sounding material (9), touched material (9), each weighted by strength.
 inline constexpr int kAudioEventChannels = world::kSoundKinds + 2 * world::kMaterials;
+// The scene description's look: the style (one-hot) and the light at the start and end of the window
+// (0 midday, 0.5 sunset, 1 deep night).
+inline constexpr int kSceneFeatures = world::kStyles + 2;
 
 struct WorldGuide {
   media::Clip layout;               // RGB frames of the layout render; no sound
   std::vector<float> audio_events;  // [kAudioEventChannels][grid frames]
   int audio_event_channels = kAudioEventChannels;
+  std::vector<float> scene;         // [kSceneFeatures]
 };
+
+// The look of frames [first_frame, first_frame + frame_count) of a scene, as the DiT reads it.
+std::vector<float> scene_features(const world::Scene& scene, int first_frame, int frame_count);
 
 // The flat colour of a label in the layout render.
 world::Rgb layout_colour(uint8_t label);

@@ -25,6 +25,7 @@ struct Sample {
   media::Clip layout;   // the world's layout render of the same frames (no style, no light), or empty
   std::vector<float> audio_events;  // event channels on the audio latent grid, [channels][frames], or empty
   int audio_event_channels = 0;
+  std::vector<float> scene_features;  // the scene description's style and light (pipeline::scene_features), or empty
   std::vector<std::string> wordings;  // several wordings of the same shot, when the source makes them
   std::shared_ptr<const Encoded> encoded;  // from the latent cache: latents instead of clip, layout and sound
 };

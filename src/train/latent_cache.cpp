@@ -84,7 +84,8 @@ bool build_latent_cache(model::KinemaModel m, const model::MelVocoder* vocoder, 
   return true;
 }
 
-SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed) {
+SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed,
+                                 std::function<std::vector<float>(uint64_t)> scene_of) {
   struct Shard {
     st::File file;
     std::vector<std::vector<std::string>> wordings;
@@ -112,7 +113,7 @@ SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed) {
   }
   const int64_t n = count * o.shard_size;
   const int64_t size = o.shard_size;
-  return [shards, n, size, seed](uint64_t index) {
+  return [shards, n, size, seed, scene_of](uint64_t index) {
     const uint64_t epoch = index / static_cast<uint64_t>(n);
     std::vector<int64_t> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);
@@ -136,6 +137,10 @@ SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed) {
     encoded->audio = read("audio");
     encoded->events = read("events");
     Sample sample;
+    if (scene_of) {
+      sample.scene_features = scene_of(static_cast<uint64_t>(entry));
+      encoded->scene = torch::tensor(sample.scene_features, torch::kFloat);
+    }
     sample.index = index;
     const auto& wordings = shard.wordings[static_cast<size_t>(row)];
     sample.wordings = wordings;

@@ -216,7 +216,11 @@ void train_dit(Run& run) {
     const auto clips = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided,
                                              .wordings = static_cast<int>(t.integer_or("wordings", 4, 1, 64))});
     if (!build_latent_cache(m, sound, clips, co, run.report, run.stop)) return;
-    source = latent_cache_source(co, run.data_seed("dit"));
+    const uint64_t base_seed = run.data_seed("dit");
+    std::function<std::vector<float>(uint64_t)> scene_of;
+    if (config.dit.scene_channels > 0)
+      scene_of = [config, base_seed](uint64_t index) { return world_scene_features(config, base_seed, index); };
+    source = latent_cache_source(co, base_seed, scene_of);
   }
   const auto result = run_loop(*m, run.loop("dit"), dit_loss_parts(), source, dit_step(m, tokenizer, sound, d),
                                run.report, run.stop);

@@ -167,11 +167,14 @@ EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch
       for (const Sample& s : batch) rows.push_back((*s.encoded).*field);
       return rows.front().defined() ? torch::stack(rows).to(device) : torch::Tensor{};
     };
-    return {stack(&Encoded::video), stack(&Encoded::layout), stack(&Encoded::audio), stack(&Encoded::events)};
+    return {stack(&Encoded::video), stack(&Encoded::layout), stack(&Encoded::audio), stack(&Encoded::events),
+            stack(&Encoded::scene)};
   }
-  std::vector<torch::Tensor> frames, layouts, event_rows;
-  bool all_layouts = true, all_events = true;
+  std::vector<torch::Tensor> frames, layouts, event_rows, scenes;
+  bool all_layouts = true, all_events = true, all_scenes = true;
   for (const Sample& s : batch) {
+    all_scenes = all_scenes && !s.scene_features.empty();
+    if (all_scenes) scenes.push_back(torch::tensor(s.scene_features, torch::kFloat));
     frames.push_back(frames_tensor(s.clip));
     all_layouts = all_layouts && s.layout.frame_count() == s.clip.frame_count();
     if (all_layouts) layouts.push_back(frames_tensor(s.layout));
@@ -184,6 +187,7 @@ EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch
                                .clone());
   }
   e.video = m->vae->normalize(m->vae->encode(torch::stack(frames).to(device)).mean).to(torch::kFloat);
+  if (all_scenes) e.scene = torch::stack(scenes).to(device);
   if (c.dit.guide_channels > 0 && all_layouts) {
     const auto l = torch::stack(layouts).to(device);
     e.layout = torch::adaptive_avg_pool3d(l, {l.size(2), e.video.size(3), e.video.size(4)});
@@ -237,6 +241,7 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     if (c.dit.guide_channels > 0) video_parts.push_back(model::video_guide(layout, xt, c.vae.temporal_downsample, keep_guide));
     in.video = torch::cat(video_parts, 1);
     in.timestep = t;
+    if (c.dit.scene_channels > 0) in.scene = model::scene_guide(e.scene, b, c.dit.scene_channels, keep_guide).to(device);
 
     std::vector<std::string> captions;
     for (const Sample& s : batch) captions.push_back(uniform(g) < o.caption_dropout ? "" : s.caption);

@@ -49,10 +49,11 @@ struct Encoded {
   torch::Tensor layout;  // [3, F, h, w] the layout render averaged over each latent pixel, in [-1, 1]
   torch::Tensor audio;   // [Ca, T] normalised audio latents
   torch::Tensor events;  // [E, T] sound-event channels on the audio latent grid
+  torch::Tensor scene;   // [S] scene features (style, light), or undefined
 };
 // A batch of them: clips encoded by the frozen autoencoders, or cached encodings stacked.
 struct EncodedBatch {
-  torch::Tensor video, layout, audio, events;
+  torch::Tensor video, layout, audio, events, scene;
 };
 EncodedBatch encode_batch(model::KinemaModel model, const std::vector<Sample>& batch, const model::MelVocoder* vocoder);
 

@@ -46,9 +46,16 @@ SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions o
       sample.layout = std::move(guide.layout);
       sample.audio_events = std::move(guide.audio_events);
       sample.audio_event_channels = guide.audio_event_channels;
+      sample.scene_features = std::move(guide.scene);
     }
     return sample;
   };
+}
+
+std::vector<float> world_scene_features(const model::ModelConfig& config, uint64_t base_seed, uint64_t index) {
+  world::SceneOptions scene_options;
+  scene_options.format = format_of(config);
+  return pipeline::scene_features(world::random_scene(base_seed + index, scene_options), 0, config.clip.frames);
 }
 
 std::vector<std::string> world_captions(const model::ModelConfig& config, uint64_t base_seed, int count) {

@@ -19,6 +19,10 @@ struct WorldSourceOptions {
 
 SampleSource world_source(const model::ModelConfig& config, WorldSourceOptions options);
 
+// The scene features (pipeline::scene_features) of sample `index` of world_source with this base seed,
+// without simulating or drawing it.
+std::vector<float> world_scene_features(const model::ModelConfig& config, uint64_t base_seed, uint64_t index);
+
 // Captions for training the tokenizer: `count` scenes' shots, each in several wordings.
 std::vector<std::string> world_captions(const model::ModelConfig& config, uint64_t base_seed, int count);
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/guidance.h"
 #include "model/kinema_model.h"
 #include "model/weights.h"
 #include "support/fixture_model.h"
@@ -115,6 +116,32 @@ TEST(Dit, PooledTextStartsSilentThenModulatesEveryToken) {
   auto other = in;
   other.context = torch::randn_like(in.context);
   EXPECT_FALSE(torch::allclose(a, pooled->forward(other).video, 1e-3, 1e-3));
+}
+
+// The scene description (guided mode's style and light) reaches the DiT through the modulation; it starts
+// silent, and an undefined input is the same as the "no scene" flag.
+TEST(Dit, SceneDescriptionStartsSilentAndUndefinedMeansNone) {
+  auto c = testing::fixture_config();
+  c.dit.scene_channels = 4;
+  torch::manual_seed(0);
+  Dit dit(c.dit, 0.5);
+  torch::NoGradGuard no_grad;
+  auto in = input_for(c, 1, 3, 12);
+  const auto none = dit->forward(in).video;
+  in.scene = scene_guide(torch::tensor({{1.0f, 0.0f, 0.5f}}), 1, 4);
+  EXPECT_TRUE(torch::allclose(none, dit->forward(in).video, 1e-6, 1e-6));
+  dit->scene_embedding->ptr<torch::nn::LinearImpl>(2)->weight.normal_(0.0, 0.5);
+  const auto red = dit->forward(in).video;
+  EXPECT_FALSE(torch::allclose(red, none, 1e-3, 1e-3));
+  in.scene = scene_guide(torch::tensor({{0.0f, 1.0f, 0.9f}}), 1, 4);
+  EXPECT_FALSE(torch::allclose(red, dit->forward(in).video, 1e-3, 1e-3));
+  in.scene = scene_guide({}, 1, 4);
+  const auto flagged = dit->forward(in).video;
+  in.scene = torch::Tensor();
+  EXPECT_TRUE(torch::allclose(flagged, dit->forward(in).video, 1e-6, 1e-6));
+  // Dropped (keep = false) is "none" too.
+  in.scene = scene_guide(torch::tensor({{1.0f, 0.0f, 0.5f}}), 1, 4, torch::tensor({false}));
+  EXPECT_TRUE(torch::allclose(flagged, dit->forward(in).video, 1e-6, 1e-6));
 }
 
 }  // namespace

@@ -65,6 +65,24 @@ TEST(WorldGuide, LightKeepsDriftingAtTheSameRate) {
   EXPECT_NEAR(scene.light_at(first.duration()), 1.0, 1e-9);  // the first shot's light is unchanged
 }
 
+// The scene description's look follows the window: a continued shot's light starts where the last ended.
+TEST(WorldGuide, SceneFeaturesCarryTheStyleAndTheWindowsLight) {
+  auto first = world::parse_prompt("a red ball drops onto the metal floor at sunset, neon style").scene;
+  first.light_start = 0.8;
+  first.light_end = 1.0;
+  const auto scene = continue_scene(first, world::parse_prompt("the ball rolls"), first.total_frames() * 2);
+  const int frames = first.total_frames();
+  const auto shot1 = scene_features(scene, 0, frames), shot2 = scene_features(scene, frames - 1, frames);
+  ASSERT_EQ(shot1.size(), static_cast<size_t>(kSceneFeatures));
+  for (int s = 0; s < world::kStyles; ++s)
+    EXPECT_EQ(shot1[s], s == static_cast<int>(world::Style::neon) ? 1.0f : 0.0f) << s;
+  EXPECT_NEAR(shot1[world::kStyles], 0.8 / world::kLightNight, 1e-6);
+  EXPECT_NEAR(shot1[world::kStyles + 1], shot2[world::kStyles], 1e-6);  // the cut does not jump
+  EXPECT_GT(shot2[world::kStyles + 1], shot2[world::kStyles]);          // and the sunset keeps deepening
+  const auto guide = make_world_guide(simulate_only(scene), frames - 1, frames, 64, 64, 0.02, 10);
+  EXPECT_EQ(guide.scene, shot2);
+}
+
 TEST(WorldGuide, InstantEventsSplitBetweenTheTwoNearestGridFrames) {
   world::SoundEvent e;
   e.kind = world::SoundKind::impact;

@@ -3,8 +3,9 @@
 // with no caption, the same noise each time; a DiT that reads its captions has a clearly lower loss with
 // its own. Guidance (layout and sound events) stays on, as in guided generation, unless --free.
 // --show PNG also decodes the first six samples' latents (without the layout) into a contact sheet and
-// prints their captions, to see that a caption belongs to its sample.
-//   build/tests/kinema-text-reliance [--model DIR] [--run DIR] [--count N] [--free] [--show PNG]
+// prints their captions, to see that a caption belongs to its sample. Guided mode also reads each sample's
+// scene description (style, light) where the model takes one; --data-seed is the recipe's DiT data seed.
+//   build/tests/kinema-text-reliance [--model DIR] [--run DIR] [--count N] [--free] [--show PNG] [--data-seed N]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "text/tokenizer.h"
 #include "train/latent_cache.h"
 #include "train/reports.h"
+#include "train/world_source.h"
 
 using namespace kinema;
 
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
   std::filesystem::path dir = "models/kinema-tiny", run = "runs/kinema-tiny";
   int count = 32;
   bool free_mode = false;
+  uint64_t data_seed = 3000000;
   std::filesystem::path show;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -34,9 +37,10 @@ int main(int argc, char** argv) {
     else if (a == "--run" && i + 1 < argc) run = argv[++i];
     else if (a == "--count" && i + 1 < argc) count = std::atoi(argv[++i]);
     else if (a == "--free") free_mode = true;
+    else if (a == "--data-seed" && i + 1 < argc) data_seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--show" && i + 1 < argc) show = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--model DIR] [--run DIR] [--count N] [--free] [--show PNG]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--model DIR] [--run DIR] [--count N] [--free] [--show PNG] [--data-seed N]\n", argv[0]);
       return 2;
     }
   }
@@ -48,7 +52,11 @@ int main(int argc, char** argv) {
   train::LatentCacheOptions co;
   co.dir = run / "latents";
   co.samples = 4096;
-  const auto source = train::latent_cache_source(co, 1);
+  // The recipe's DiT data seed: cached sample i is world scene (seed + i), whose style and light guided mode reads.
+  std::function<std::vector<float>(uint64_t)> scene_of;
+  if (config.dit.scene_channels > 0)
+    scene_of = [&](uint64_t i) { return train::world_scene_features(config, data_seed, i); };
+  const auto source = train::latent_cache_source(co, 1, scene_of);
 
   std::vector<train::Sample> samples;
   for (int i = 0; i < count; ++i) samples.push_back(source(static_cast<uint64_t>(i)));
@@ -59,6 +67,7 @@ int main(int argc, char** argv) {
   };
   const auto x0 = stack(&train::Encoded::video), a0 = stack(&train::Encoded::audio);
   const auto layout = stack(&train::Encoded::layout), events = stack(&train::Encoded::events);
+  const auto scene = samples[0].scene_features.empty() ? torch::Tensor() : stack(&train::Encoded::scene);
   const int64_t b = x0.size(0);
   if (!show.empty()) {
     media::Clip like;
@@ -102,6 +111,9 @@ int main(int argc, char** argv) {
                                model::video_guide(layout.narrow(0, from, n), x, config.vae.temporal_downsample, k)}, 1);
         in.audio = torch::cat({a, model::audio_guide(events.narrow(0, from, n), a, config.dit.audio_guide_channels, k)}, 1);
         in.timestep = torch::full({n}, t);
+        if (config.dit.scene_channels > 0)
+          in.scene = model::scene_guide(samples[0].scene_features.empty() ? torch::Tensor() : scene.narrow(0, from, n), n,
+                                        config.dit.scene_channels, k);
         in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
         in.context_mask = tokens.mask;
         const auto out = m->dit->forward(in);
