@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "model/guidance.h"
 #include "model/patches.h"
 
 namespace kinema::model {
@@ -137,11 +138,7 @@ DitOutput DitImpl::forward(const DitInput& in) {
     e = e + text_pool->forward((in.context.to(dtype) * m).sum(1) / m.sum(1).clamp_min(1.0));
   }
   if (scene_embedding) {
-    auto scene = in.scene;
-    if (!scene.defined()) {  // no scene description: zeros and the flag
-      scene = torch::zeros({e.size(0), config.scene_channels}, e.options());
-      scene.select(1, config.scene_channels - 1).fill_(1.0);
-    }
+    const auto scene = in.scene.defined() ? in.scene : scene_guide({}, e.size(0), config.scene_channels);
     e = e + scene_embedding->forward(scene.to(device).to(dtype));
   }
   const auto e0 = time_projection->forward(e).unflatten(1, {6, config.width});

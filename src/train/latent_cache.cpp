@@ -113,7 +113,11 @@ SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed,
   }
   const int64_t n = count * o.shard_size;
   const int64_t size = o.shard_size;
-  return [shards, n, size, seed, scene_of](uint64_t index) {
+  // Each entry's scene features, once (they would otherwise be recomputed every epoch).
+  auto scenes = std::make_shared<std::vector<std::vector<float>>>();
+  if (scene_of)
+    for (int64_t entry = 0; entry < n; ++entry) scenes->push_back(scene_of(static_cast<uint64_t>(entry)));
+  return [shards, n, size, seed, scenes](uint64_t index) {
     const uint64_t epoch = index / static_cast<uint64_t>(n);
     std::vector<int64_t> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);
@@ -137,8 +141,8 @@ SampleSource latent_cache_source(const LatentCacheOptions& o, uint64_t seed,
     encoded->audio = read("audio");
     encoded->events = read("events");
     Sample sample;
-    if (scene_of) {
-      sample.scene_features = scene_of(static_cast<uint64_t>(entry));
+    if (!scenes->empty()) {
+      sample.scene_features = (*scenes)[static_cast<size_t>(entry)];
       encoded->scene = torch::tensor(sample.scene_features, torch::kFloat);
     }
     sample.index = index;

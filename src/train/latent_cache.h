@@ -37,7 +37,8 @@ bool build_latent_cache(model::KinemaModel m, const model::MelVocoder* vocoder, 
 
 // Samples from a finished cache: index i is entry perm_e(i mod N) of epoch e = i / N, a fresh shuffle each
 // epoch, captioned with wording e mod (wordings). Deterministic and thread-safe.
-// scene_of(i): the scene features of cached sample i (computed, not cached: they are cheap), or none.
+// scene_of(i): the scene features of cached sample i (computed once when the source is made, not stored in
+// the shards), or none.
 SampleSource latent_cache_source(const LatentCacheOptions& options, uint64_t seed,
                                  std::function<std::vector<float>(uint64_t)> scene_of = {});
 

@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
         in.audio = torch::cat({a, model::audio_guide(events.narrow(0, from, n), a, config.dit.audio_guide_channels, k)}, 1);
         in.timestep = torch::full({n}, t);
         if (config.dit.scene_channels > 0)
-          in.scene = model::scene_guide(samples[0].scene_features.empty() ? torch::Tensor() : scene.narrow(0, from, n), n,
+          in.scene = model::scene_guide(scene.defined() ? scene.narrow(0, from, n) : torch::Tensor(), n,
                                         config.dit.scene_channels, k);
         in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
         in.context_mask = tokens.mask;

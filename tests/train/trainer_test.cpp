@@ -231,6 +231,17 @@ TEST(Trainer, LatentCacheHoldsWhatTheAutoencodersMakeAndShufflesEachEpoch) {
     second_epoch.push_back(std::stoll(s.caption.substr(s.caption.rfind(' ') + 1)));
   }
   EXPECT_NE(first_epoch, second_epoch);  // a fresh shuffle
+
+  // Scene features come with the entry they belong to, whatever the shuffle.
+  const auto with_scenes = latent_cache_source(co, 11, [](uint64_t entry) { return std::vector<float>{1.0f * entry, 7.0f}; });
+  for (uint64_t i = 0; i < 8; ++i) {
+    const Sample s = with_scenes(i);
+    const std::string& two = s.wordings.at(1);
+    const float original = static_cast<float>(std::stoull(two.substr(two.rfind(' ') + 1)));
+    EXPECT_EQ(s.scene_features, (std::vector<float>{original, 7.0f}));
+    ASSERT_TRUE(s.encoded->scene.defined());
+    EXPECT_EQ(s.encoded->scene[0].item<float>(), original);
+  }
 }
 
 // The EMA must forget the random initialisation: a DiT exported after 1100 steps with a fixed decay of 0.999
