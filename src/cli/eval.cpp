@@ -1,5 +1,6 @@
 // `kinema eval`: generate a clip for each prompt of a list with a model, judge each against its prompt (and a
-// continued shot against the shot before it), and write one report. In guided mode it also measures how
+// continued shot, made from the end of the shot before it as the studio makes it, against that shot), and
+// write one report. In guided mode it also measures how
 // closely each thing follows the world's simulation, frame by frame.
 #include <algorithm>
 #include <cstdio>
@@ -25,6 +26,7 @@ namespace {
 
 struct Shot {
   pipeline::GenerationResult result;
+  media::Clip shown;                  // what a viewer sees: the clip less the frames held from the shot before
   std::optional<world::Scene> scene;  // guided: the world scene simulated for it
 };
 
@@ -71,15 +73,22 @@ int run_eval(const std::vector<std::string>& argv) {
     request.seed = seed + i;
     request.steps = static_cast<int>(args.integer("steps", 0));
     request.guidance = args.number("guidance", -1.0);
-    if (previous) request.continue_scene = previous->result.world_scene;
+    if (previous) {  // as the studio continues a shot: from its last frames, in the same simulation
+      const model::ModelConfig& c = generator->config();
+      request.start_frames = pipeline::continuation_start(previous->shown, 0, previous->shown.frame_count(), c);
+      request.continue_scene = previous->result.world_scene;
+      const int frames = std::min(c.clip.frames + request.start_frames->frame_count(), c.clip.max_frames);
+      request.seconds = static_cast<double>(frames) / c.clip.fps;
+    }
     std::printf("[%zu/%zu] %s%s\n", i + 1, prompts.size(), previous ? "(continued) " : "", p.text.c_str());
     std::fflush(stdout);
     Shot shot;
     shot.result = generator->generate(request);
+    shot.shown = media::excerpt(shot.result.clip, shot.result.held_frames, shot.result.clip.frame_count());
     if (!shot.result.world_scene.empty())
       shot.scene = world::scene_from_json(Json::parse(shot.result.world_scene), "generated world scene");
 
-    const eval::Judgement j = eval::judge(shot.result.clip, p.text, {}, previous ? &previous->result.clip : nullptr);
+    const eval::Judgement j = eval::judge(shot.shown, p.text, {}, previous ? &previous->shown : nullptr);
     print_judgement(j);
     Json entry{{"prompt", p.text},
                {"line", p.line},
@@ -88,6 +97,7 @@ int run_eval(const std::vector<std::string>& argv) {
                {"mode", shot.result.mode},
                {"steps", shot.result.steps},
                {"guidance", shot.result.guidance},
+               {"held_frames", shot.result.held_frames},
                {"generation_seconds", shot.result.wall_seconds},
                {"unknown_words", shot.result.unknown_words},
                {"judgement", j.to_json()}};

@@ -1,6 +1,7 @@
 // A clip: RGB frames at a constant frame rate plus PCM audio; what the engine makes and the writer encodes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -23,5 +24,8 @@ struct Clip {
   double duration_seconds() const { return fps > 0 ? static_cast<double>(frame_count()) / fps : 0.0; }
   int64_t audio_samples() const { return channels > 0 ? static_cast<int64_t>(audio.size()) / channels : 0; }
 };
+
+// Frames [first, first + count) of a clip (clamped to the frames it has) and the sound under them.
+Clip excerpt(const Clip& clip, int first, int count);
 
 }  // namespace kinema::media

@@ -495,4 +495,11 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   return result;
 }
 
+media::Clip continuation_start(const media::Clip& previous, int shown_begin, int shown_end, const model::ModelConfig& config) {
+  shown_end = std::clamp(shown_end, 0, previous.frame_count());
+  shown_begin = std::clamp(shown_begin, 0, std::max(0, shown_end - 1));
+  const int hold = std::min(1 + config.vae.temporal_downsample, shown_end - shown_begin);
+  return media::excerpt(previous, shown_end - hold, hold);
+}
+
 }  // namespace kinema::pipeline

@@ -52,6 +52,11 @@ struct GenerationProgress {
 
 using ProgressCallback = std::function<void(const GenerationProgress&)>;
 
+// The start frames of a shot that continues another (GenerationRequest::start_frames): the last 1 + r of
+// the frames [shown_begin, shown_end) the viewer saw of it (one latent frame of the causal autoencoder holds
+// one frame, each further one r), so the engine has its last picture and the motion into it.
+media::Clip continuation_start(const media::Clip& previous, int shown_begin, int shown_end, const model::ModelConfig& config);
+
 struct GenerationResult {
   media::Clip clip;
   double wall_seconds = 0.0;

@@ -211,5 +211,31 @@ TEST(ShippedModel, GuidedClipsScoreAboveTheMeasuredFloor) {
   for (const Json& shot : r.at("shots")) EXPECT_EQ(shot.at("mode"), "guided") << shot.at("prompt");
 }
 
+// A two-shot pair in `kinema eval` is made as the studio makes it: the second shot starts from the first's last
+// frames (1 + r of them, held and then left out of what is judged) in the same simulation.
+TEST(ShippedModel, EvalMakesASecondShotFromTheFirstsLastFrames) {
+  const fs::path model = fs::path(KINEMA_SOURCE_DIR) / "models" / "kinema-tiny";
+  ASSERT_TRUE(fs::exists(model / "model.json")) << "no model in " << model;
+  testing::TempDir scratch;
+  {
+    std::ofstream list(scratch / "pair.txt");
+    list << "a red glass falls onto a wooden floor and shatters || the pieces of the glass lie on the wooden floor\n";
+  }
+  const Outcome run = kinema("eval --prompts " + shell_quote(scratch / "pair.txt") + " --model " + shell_quote(model) +
+                                 " --mode guided --steps 4 --seed 0 --out " + shell_quote(scratch / "r.json"),
+                             scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  std::ifstream in(scratch / "r.json");
+  const Json shots = Json::parse(in).at("shots");
+  ASSERT_EQ(shots.size(), 2u);
+  EXPECT_EQ(shots[0].at("held_frames"), 0);
+  EXPECT_EQ(shots[1].at("continues"), 0);
+  EXPECT_EQ(shots[1].at("held_frames"), 5);
+  EXPECT_TRUE(shots[1].contains("guided"));
+  bool cut_judged = false;
+  for (const Json& c : shots[1].at("judgement").at("criteria")) cut_judged |= c.at("name") == "cut_light" && c.at("applicable") == true;
+  EXPECT_TRUE(cut_judged) << shots[1].at("judgement").dump(1);
+}
+
 }  // namespace
 }  // namespace kinema

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/json.h"
 #include "core/safetensors.h"
@@ -222,9 +224,9 @@ TEST(GeneratorModes, AGuidedShotContinuesThePreviousShotsSimulation) {
   GenerationRequest next;
   next.prompt = "the camera pans left";
   next.continue_scene = first.world_scene;
-  next.start_frames = first.clip;  // the last 5 frames of shot 1: the clip starts 4 frames before the cut
-  next.start_frames->frames.erase(next.start_frames->frames.begin(),
-                                  next.start_frames->frames.begin() + first.clip.frame_bytes() * 4);
+  next.start_frames = continuation_start(first.clip, 0, first.clip.frame_count(), generator->config());
+  ASSERT_EQ(next.start_frames->frame_count(), 5);  // 1 + r: the clip starts 4 frames before the cut
+  EXPECT_TRUE(std::equal(next.start_frames->frames.begin(), next.start_frames->frames.end(), first.clip.frame(4)));
   const auto second = generator->generate(next);
   EXPECT_EQ(second.mode, "guided");
   EXPECT_EQ(second.held_frames, 5);
@@ -232,6 +234,26 @@ TEST(GeneratorModes, AGuidedShotContinuesThePreviousShotsSimulation) {
   EXPECT_GE(scene.at("shots").size(), 2u);
   next.continue_scene = "{not json";
   EXPECT_NE(error_of([&] { generator->generate(next); }).find("not valid JSON"), std::string::npos);
+}
+
+TEST(GeneratorModes, AContinuedShotHoldsTheLastFramesShownOfTheShotBefore) {
+  model::ModelConfig config;
+  config.vae.temporal_downsample = 4;
+  media::Clip previous;
+  previous.width = 2;
+  previous.height = 1;
+  previous.fps = 12;
+  for (int f = 0; f < 12; ++f) previous.frames.insert(previous.frames.end(), 6, static_cast<uint8_t>(f));
+  auto first_of = [](const media::Clip& c) { return c.frame_count() > 0 ? int{*c.frame(0)} : -1; };
+  const media::Clip all = continuation_start(previous, 0, 12, config);
+  EXPECT_EQ(all.frame_count(), 5);
+  EXPECT_EQ(first_of(all), 7);
+  const media::Clip trimmed = continuation_start(previous, 3, 10, config);  // frames 3..9 were shown
+  EXPECT_EQ(trimmed.frame_count(), 5);
+  EXPECT_EQ(first_of(trimmed), 5);
+  const media::Clip short_shot = continuation_start(previous, 8, 11, config);  // only 3 frames shown
+  EXPECT_EQ(short_shot.frame_count(), 3);
+  EXPECT_EQ(first_of(short_shot), 8);
 }
 
 TEST(GeneratorModes, GuidedModeNeedsAModelTrainedForIt) {

@@ -65,17 +65,8 @@ QString planGeneration(const TimelineModel& timeline, int row, MediaLibrary& med
                      .arg(row)
                      .arg(row + 1)
                      .arg(media.failure(previousTake->file));
-  // One latent frame of the causal VAE holds 1 frame, each further one `r` frames: 1 + r frames give
-  // the engine the previous shot's last picture and the motion into it.
-  const int shownEnd = std::min(clip->frame_count(), previousTake->frames);
-  const int shownStart = std::min(previousTake->heldFrames, shownEnd - 1);
-  const int hold = std::min(1 + config.vae.temporal_downsample, shownEnd - shownStart);
-  media::Clip start;
-  start.width = clip->width;
-  start.height = clip->height;
-  start.fps = clip->fps;
-  start.frames.assign(clip->frame(shownEnd - hold), clip->frame(shownEnd - hold) + clip->frame_bytes() * hold);
-  r.start_frames = std::move(start);
+  r.start_frames = pipeline::continuation_start(*clip, previousTake->heldFrames, previousTake->frames, config);
+  const int hold = r.start_frames->frame_count();
   r.continue_scene = previousTake->worldScene.toStdString();  // guided mode: one simulation across the cut
   const int frames = std::min(static_cast<int>(std::lround(wanted * fps)) + hold, config.clip.max_frames);
   r.seconds = static_cast<double>(frames) / fps;
