@@ -115,6 +115,9 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
     c.audio.downsample = static_cast<int>(audio.integer_or("downsample", 1, 1, 64));
     c.audio.res_blocks = static_cast<int>(audio.integer_or("res_blocks", 1, 0, 16));
     c.audio.griffin_lim_iterations = static_cast<int>(audio.integer_or("griffin_lim_iterations", 32, 0, 1000));
+    c.audio.phase = audio.string_or("phase", "gradient");
+    check(c.audio.phase == "gradient" || c.audio.phase == "random", audio, "phase", "must be \"gradient\" or \"random\"");
+    c.audio.sharpen_attacks = audio.boolean_or("sharpen_attacks", true);
     c.audio.eps = audio.number_or("eps", 1e-6, 0.0, 1.0);
     check(c.clip.audio_sample_rate > 0, clip, "audio_sample_rate", "must be set when the model has audio");
     check(c.audio.hop <= c.audio.n_fft, audio, "hop", "must not exceed n_fft");
@@ -182,6 +185,8 @@ Json ModelConfig::to_json() const {
                   {"downsample", audio.downsample},
                   {"res_blocks", audio.res_blocks},
                   {"griffin_lim_iterations", audio.griffin_lim_iterations},
+                  {"phase", audio.phase},
+                  {"sharpen_attacks", audio.sharpen_attacks},
                   {"eps", audio.eps}};
   j["dit"] = {{"latent_channels", dit.latent_channels},
               {"condition_channels", dit.condition_channels},

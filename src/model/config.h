@@ -59,6 +59,10 @@ struct AudioConfig {
   int downsample = 1;  // mel frames per audio latent frame
   int res_blocks = 1;
   int griffin_lim_iterations = 32;
+  // The vocoder's starting phase before Griffin-Lim: "gradient" (from the magnitude's slopes, sharp attacks)
+  // or "random".
+  std::string phase = "gradient";
+  bool sharpen_attacks = true;  // hold the inverse STFT's swell before a sharp rise of the mel down (vocoder.cpp)
   double eps = 1e-6;
 };
 

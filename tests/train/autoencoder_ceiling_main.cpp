@@ -4,23 +4,32 @@
 // decoder is judged with the layout (guided mode) and without it (free mode). It also says how far the things
 // the judge finds lie from where the simulation has them, frame by frame (as `kinema eval` does in guided
 // mode), and --sheet writes the first frames of a few clips, original above reconstruction, to look at fast
-// motion through the 4x temporal compression.
-//   build/tests/kinema-autoencoder-ceiling [--run DIR] [--count N] [--sheet PNG]
+// motion through the 4x temporal compression. The sound gets the same: the original picture with the world's
+// track through the log-mel front end and the vocoder (as first shipped, and as the config has it), and through
+// the audio autoencoder as well, so the sound's criteria (sync, material) show what the sound path allows.
+// --sound-dir writes each clip's sound, original and through each sound path, as raw 32-bit float mono.
+//   build/tests/kinema-autoencoder-ceiling [--run DIR] [--count N] [--sheet PNG] [--sound-dir DIR]
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "eval/guided.h"
 #include "eval/judge.h"
+#include "model/audio_autoencoder.h"
 #include "model/config.h"
+#include "model/vocoder.h"
 #include "model/weights.h"
 #include "model/vae.h"
 #include "pipeline/device.h"
 #include "train/loop.h"
 #include "train/reports.h"
+#include "train/stages.h"
 #include "train/world_source.h"
 
 using namespace kinema;
@@ -29,14 +38,15 @@ int main(int argc, char** argv) {
   pipeline::configure_cpu_threads();
   std::filesystem::path run = "runs/kinema-tiny";
   int count = 40;
-  std::filesystem::path sheet;
+  std::filesystem::path sheet, sound_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--run" && i + 1 < argc) run = argv[++i];
     else if (a == "--count" && i + 1 < argc) count = std::atoi(argv[++i]);
     else if (a == "--sheet" && i + 1 < argc) sheet = argv[++i];
+    else if (a == "--sound-dir" && i + 1 < argc) sound_dir = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--run DIR] [--count N] [--sheet PNG]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--run DIR] [--count N] [--sheet PNG] [--sound-dir DIR]\n", argv[0]);
       return 2;
     }
   }
@@ -48,10 +58,54 @@ int main(int argc, char** argv) {
     for (auto [name, t] : model::state_of(*vae)) t.copy_(weights.at(name));
   }
   vae->eval();
+  // The sound paths: the log-mel front end and the vocoder as it was first shipped (Griffin-Lim from random
+  // phase), with phase from the magnitude's slopes, as the model's config has it (also sharpening attacks),
+  // and that with the audio autoencoder between them.
+  const bool sound = config.has_audio();
+  struct SoundPath {
+    std::string label;
+    model::AudioConfig audio;
+    bool autoencoder;
+  };
+  std::vector<SoundPath> sound_paths;
+  std::vector<model::MelVocoder> vocoders;
+  model::AudioAutoencoder audio_ae{nullptr};
+  if (sound) {
+    model::AudioConfig first = config.audio, slopes = config.audio;
+    first.phase = "random";
+    first.sharpen_attacks = slopes.sharpen_attacks = false;
+    slopes.phase = "gradient";
+    sound_paths = {{"vocoder, random phase", first, false},
+                   {"vocoder, phase from slopes", slopes, false},
+                   {"vocoder as configured", config.audio, false},
+                   {"audio autoencoder + vocoder as configured", config.audio, true}};
+    for (const SoundPath& p : sound_paths) vocoders.emplace_back(p.audio, config.clip.audio_sample_rate);
+    audio_ae = model::AudioAutoencoder(config.audio);
+    torch::NoGradGuard no_grad;
+    const auto weights = model::read_tensors(run / "audio.safetensors");
+    for (auto [name, t] : model::state_of(*audio_ae)) t.copy_(weights.at(name));
+    audio_ae->eval();
+  }
+  // The clip with its sound through sound path p.
+  const auto through_sound_path = [&](const media::Clip& clip, size_t p) {
+    torch::NoGradGuard no_grad;
+    const int64_t samples = clip.audio_samples(), hop = config.audio.hop, d = config.audio.downsample;
+    const int64_t padded = ((samples + hop - 1) / hop + d - 1) / d * d;
+    const model::MelVocoder& vocoder = vocoders[p];
+    auto mel = vocoder.analyze(train::audio_tensor(clip, padded * hop));
+    if (sound_paths[p].autoencoder) mel = audio_ae->decode(audio_ae->encode(mel).mean);
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
+    const auto wave = vocoder.synthesize(mel, samples, generator).clamp(-1.0, 1.0).contiguous();
+    media::Clip out = clip;
+    out.channels = 1;
+    out.audio.assign(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
+    return out;
+  };
   // Seeds no training stage draws from (the recipe's held-out seeds start at 9e9).
   const bool guided = config.vae.guide_channels > 0;
   const auto source = train::world_source(config, {.base_seed = 9100000000ull, .guide = guided});
   std::vector<eval::Judgement> original, rebuilt, rebuilt_free;
+  std::vector<std::vector<eval::Judgement>> through_sound(sound ? sound_paths.size() : 0);
   // Per-frame distances from the simulation's track: original, through the autoencoder, without the layout.
   std::array<std::vector<eval::GuidedReport>, 3> tracking;
   std::vector<media::Clip> sheet_rows;
@@ -90,6 +144,19 @@ int main(int argc, char** argv) {
     original.push_back(eval::judge(s.clip, s.caption));
     rebuilt.push_back(eval::judge(r, s.caption));
     if (guided) rebuilt_free.push_back(eval::judge(r_free, s.caption));
+    for (size_t p = 0; p < through_sound.size(); ++p) {
+      const media::Clip heard = through_sound_path(s.clip, p);
+      through_sound[p].push_back(eval::judge(heard, s.caption));
+      if (!sound_dir.empty()) {  // raw 32-bit float mono: sox -t f32 -r RATE -c 1 FILE out.wav
+        std::filesystem::create_directories(sound_dir);
+        const auto write = [&](const media::Clip& c, const std::string& name) {
+          std::ofstream out(sound_dir / name, std::ios::binary);
+          out.write(reinterpret_cast<const char*>(c.audio.data()), static_cast<std::streamsize>(c.audio.size() * sizeof(float)));
+        };
+        if (p == 0) write(s.clip, "clip" + std::to_string(i) + "-original.f32");
+        write(heard, "clip" + std::to_string(i) + "-path" + std::to_string(p) + ".f32");
+      }
+    }
     std::printf("clip %d: original %.3f, through the autoencoder %.3f", i, original.back().overall, rebuilt.back().overall);
     if (guided) std::printf(" (without the layout %.3f)", rebuilt_free.back().overall);
     std::printf("  (%s)\n", s.caption.c_str());
@@ -101,14 +168,38 @@ int main(int argc, char** argv) {
   const Json f = guided ? eval::summarize(rebuilt_free) : b;
   std::printf("%-13s %8s %15s %15s %15s\n", "criterion", "applied", "original", "autoencoder", "no layout");
   for (const std::string& name : eval::criterion_names()) {
-    const Json& ca = a["criteria"][name];
-    const Json& cb = b["criteria"][name];
-    const Json& cf = f["criteria"][name];
-    if (cb["applied"].get<int>() == 0) continue;
-    const auto mean = [](const Json& c) { return c["mean"].is_null() ? 0.0 : c["mean"].get<double>(); };
-    const auto pass = [](const Json& c) { return c["pass_rate"].is_null() ? 0.0 : c["pass_rate"].get<double>(); };
-    std::printf("%-13s %8d %7.3f (%4.2f) %7.3f (%4.2f) %7.3f (%4.2f)\n", name.c_str(), cb["applied"].get<int>(), mean(ca),
-                pass(ca), mean(cb), pass(cb), mean(cf), pass(cf));
+    if (b["criteria"][name]["applied"].get<int>() == 0) continue;
+    std::printf("%-13s %8d", name.c_str(), b["criteria"][name]["applied"].get<int>());
+    for (const Json* column : {&a, &b, &f}) {
+      const Json& c = (*column)["criteria"][name];
+      std::printf(" %7.3f (%4.2f)", c["mean"].is_null() ? 0.0 : c["mean"].get<double>(),
+                  c["pass_rate"].is_null() ? 0.0 : c["pass_rate"].get<double>());
+    }
+    std::printf("\n");
+  }
+  // The sound: sync over every timed contact (how many were heard, how far off) and the sound's criteria.
+  const auto sound_line = [](const std::string& label, const std::vector<eval::Judgement>& judged) {
+    std::vector<double> offsets;
+    int contacts = 0;
+    for (const eval::Judgement& j : judged)
+      for (const eval::Criterion& c : j.criteria)
+        if (c.name == "sync" && c.applicable && c.details.contains("contacts"))
+          for (const Json& k : c.details["contacts"]) {
+            ++contacts;
+            if (!k["offset_ms"].is_null()) offsets.push_back(std::abs(k["offset_ms"].get<double>()));
+          }
+    std::sort(offsets.begin(), offsets.end());
+    const Json summary = eval::summarize(judged);
+    const auto mean = [&](const char* name) {
+      const Json& c = summary["criteria"][name];
+      return c["mean"].is_null() ? 0.0 : c["mean"].get<double>();
+    };
+    std::printf("sound, %s: %zu of %d contacts heard, median |offset| %.1f ms; sync %.3f, material %.3f\n", label.c_str(),
+                offsets.size(), contacts, offsets.empty() ? 0.0 : offsets[offsets.size() / 2], mean("sync"), mean("material"));
+  };
+  if (sound) {
+    sound_line("original", original);
+    for (size_t p = 0; p < sound_paths.size(); ++p) sound_line(sound_paths[p].label, through_sound[p]);
   }
   const char* names[] = {"original", "through the autoencoder", "without the layout"};
   for (int k = 0; k < (guided ? 3 : 2); ++k) {
