@@ -33,13 +33,13 @@ struct Shot {
 // The world's own film of what a guided shot was asked to draw, and where the shot starts in it.
 std::optional<eval::GuidedReport> compare_guided(const Shot& shot, const Shot* previous) {
   if (!shot.scene) return std::nullopt;
-  // A continued shot starts where the previous shot's simulation ended, less the frames it held from it.
+  // What a viewer sees of a continued shot starts where the previous shot's simulation ended.
   int first = 0;
-  if (previous && previous->scene) first = std::max(0, previous->scene->total_frames() - shot.result.held_frames);
+  if (previous && previous->scene) first = previous->scene->total_frames();
   world::WorldOptions options;
   options.sound.events = options.sound.ambience = false;
   const world::RenderedScene reference = world::render_scene(*shot.scene, options);
-  return eval::compare_with_reference_at(shot.result.clip, reference, first);
+  return eval::compare_with_reference_at(shot.shown, reference, first);
 }
 
 }  // namespace

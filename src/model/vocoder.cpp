@@ -51,7 +51,7 @@ torch::Tensor gradient_phase(const torch::Tensor& magnitude, int64_t n_fft, int6
   auto* out = phase.data_ptr<float>();
   const float* a = mag.data_ptr<float>();
   const float largest = mag.numel() > 0 ? mag.max().item<float>() : 0.0f;
-  if (largest <= 0.0f || frames < 2 || bins < 2) return phase;
+  if (!std::isfinite(largest) || largest <= 0.0f || frames < 2 || bins < 2) return phase;  // silent or broken
   const double floor = 1e-5 * largest;
   const auto at = [frames](int64_t k, int64_t m) { return k * frames + m; };
   std::vector<double> s(static_cast<size_t>(bins * frames));
@@ -110,9 +110,10 @@ torch::Tensor gradient_phase(const torch::Tensor& magnitude, int64_t n_fft, int6
 // starts in a bed of noise (ambience, a roll) comes out of the inverse STFT with its first frames' share of it
 // spread back over up to a window before it: the sound swells over 10-30 ms instead of striking (pre-echo,
 // as in transform codecs). Where the mel rises sharply across the bands (a mean rise at least kAttackRise dB
-// over the recent median, a peak among its neighbours), the synthesized sound before the attack is held down
-// to the bed's level, from where the swell starts up to where the sound first reaches half its peak
-// amplitude, so the attack strikes there. wave: [samples]; mel: linear mel magnitudes [n_mels, T], frame m
+// over the recent median, a peak among its neighbours), the synthesized sound in the window before the
+// attack is held down to the bed's level (the median millisecond of the hop before that window) up to where
+// the sound first reaches half its peak amplitude, so the attack strikes there. A sound that ends less than
+// a window before a hit (the ring of a bounce 20 ms earlier) is held down with the swell. wave: [samples]; mel: linear mel magnitudes [n_mels, T], frame m
 // centred at sample m * hop.
 constexpr double kAttackRise = 3.0;  // dB, mean over the bands, one frame to the next, over the recent median
 
@@ -128,7 +129,7 @@ void sharpen_attacks(torch::Tensor& wave, const torch::Tensor& mel, int64_t n_ff
     rise[m] = sum / bands;
   }
   float* x = wave.data_ptr<float>();
-  // Mean energy over about 1 ms around each sample, from prefix sums of the squares.
+  // Mean energy over hop / 10 samples around each sample (1 ms at 16 kHz and a 10 ms hop), from prefix sums.
   const int64_t half = std::max<int64_t>(1, hop / 20);
   std::vector<double> prefix(samples + 1, 0.0);
   for (int64_t i = 0; i < samples; ++i) prefix[i + 1] = prefix[i] + static_cast<double>(x[i]) * x[i];
@@ -151,10 +152,13 @@ void sharpen_attacks(torch::Tensor& wave, const torch::Tensor& mel, int64_t n_ff
     if (peak_at < 0) continue;
     int64_t strike = peak_at;
     while (strike > std::max<int64_t>(1, centre - n_fft / 2 - hop) && energy(strike - 1) >= 0.25 * peak) --strike;
-    // The bed: the quietest millisecond in the hop before the swell can start (a window before the strike).
-    double bed = 1e30;
-    for (int64_t i = std::max<int64_t>(0, strike - n_fft - hop); i < strike - n_fft; i += half) bed = std::min(bed, energy(i));
-    if (!(peak > 4.0 * bed)) continue;  // not 6 dB over the bed (or no bed before it): nothing to sharpen
+    // The bed: the median millisecond of the hop before the swell can start (a window before the strike).
+    std::vector<double> bed_levels;
+    for (int64_t i = std::max<int64_t>(0, strike - n_fft - hop); i < strike - n_fft; i += half) bed_levels.push_back(energy(i));
+    if (bed_levels.empty()) continue;  // too near the start to know the bed
+    std::nth_element(bed_levels.begin(), bed_levels.begin() + bed_levels.size() / 2, bed_levels.end());
+    const double bed = bed_levels[bed_levels.size() / 2];
+    if (!(peak > 4.0 * bed)) continue;  // not 6 dB over the bed: nothing to sharpen
     for (int64_t i = strike - 1; i >= std::max<int64_t>(0, strike - n_fft); --i) {
       const double e = energy(i);
       if (e > bed) gain[i] = std::min(gain[i], static_cast<float>(std::sqrt(bed / e)));

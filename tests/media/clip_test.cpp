@@ -37,5 +37,14 @@ TEST(Clip, ExcerptIsClampedToTheClipAndKeepsASilentClipSilent) {
   EXPECT_TRUE(excerpt(clip, 0, 5).audio.empty());
 }
 
+TEST(Clip, ExcerptOfAClipWhoseSoundEndsEarlyKeepsWhatThereIs) {
+  Clip clip = pattern_clip(16, 8, 12, 24);
+  clip.sample_rate = 1200;
+  clip.audio.assign(2350, 0.5f);  // 23.5 frames of sound
+  EXPECT_EQ(excerpt(clip, 20, 4).audio_samples(), 350);
+  EXPECT_EQ(excerpt(clip, 22, 2).audio_samples(), 150);
+  EXPECT_EQ(excerpt(clip, 24, 2).audio_samples(), 0);
+}
+
 }  // namespace
 }  // namespace kinema::media

@@ -295,6 +295,24 @@ TEST(ModelFolder, ShapeMismatchAndLeftoverTensorsAreNamed) {
   EXPECT_NE(e.find("not used by model.json: dit.blocks.1."), std::string::npos) << e;
 }
 
+TEST(ModelFolder, TheVocodersSettingsAreReadAndCheckedAndWrittenBack) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m");
+  Json config = read_json_file(dir / "m" / "model.json");
+  EXPECT_EQ(model::ModelConfig::parse(config, "model.json").audio.phase, "gradient");  // the default
+  config["audio"]["phase"] = "random";
+  config["audio"]["sharpen_attacks"] = false;
+  const auto parsed = model::ModelConfig::parse(config, "model.json");
+  EXPECT_EQ(parsed.audio.phase, "random");
+  EXPECT_FALSE(parsed.audio.sharpen_attacks);
+  const Json written = parsed.to_json();
+  EXPECT_EQ(written.at("audio").at("phase"), "random");
+  EXPECT_EQ(written.at("audio").at("sharpen_attacks"), false);
+  config["audio"]["phase"] = "zero";
+  write_json_file(dir / "m" / "model.json", config);
+  EXPECT_NE(error_of([&] { Generator::open(dir / "m", DeviceChoice::cpu); }).find("\"gradient\" or \"random\""), std::string::npos);
+}
+
 TEST(ModelFolder, MissingFolderOrFilesAreNamed) {
   testing::TempDir dir;
   EXPECT_NE(error_of([&] { Generator::open(dir / "nothing"); }).find("no model folder at"), std::string::npos);
