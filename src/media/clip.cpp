@@ -8,12 +8,7 @@ namespace kinema::media {
 Clip excerpt(const Clip& clip, int first, int count) {
   first = std::clamp(first, 0, clip.frame_count());
   count = std::clamp(count, 0, clip.frame_count() - first);
-  Clip out;
-  out.width = clip.width;
-  out.height = clip.height;
-  out.fps = clip.fps;
-  out.sample_rate = clip.sample_rate;
-  out.channels = clip.channels;
+  Clip out{clip.width, clip.height, clip.fps, {}, clip.sample_rate, clip.channels, {}};  // the format, no content
   out.frames.assign(clip.frame(first), clip.frame(first) + clip.frame_bytes() * count);
   if (clip.sample_rate > 0 && clip.fps > 0 && clip.channels > 0) {
     auto sample_at = [&](int frame) {
