@@ -77,8 +77,7 @@ int run_eval(const std::vector<std::string>& argv) {
       const model::ModelConfig& c = generator->config();
       request.start_frames = pipeline::continuation_start(previous->shown, 0, previous->shown.frame_count(), c);
       request.continue_scene = previous->result.world_scene;
-      const int frames = std::min(c.clip.frames + request.start_frames->frame_count(), c.clip.max_frames);
-      request.seconds = static_cast<double>(frames) / c.clip.fps;
+      request.seconds = pipeline::continued_seconds(c.clip.frames, request.start_frames->frame_count(), c);
     }
     std::printf("[%zu/%zu] %s%s\n", i + 1, prompts.size(), previous ? "(continued) " : "", p.text.c_str());
     std::fflush(stdout);

@@ -113,8 +113,8 @@ torch::Tensor gradient_phase(const torch::Tensor& magnitude, int64_t n_fft, int6
 // over the recent median, a peak among its neighbours), the synthesized sound in the window before the
 // attack is held down to the bed's level (the median millisecond of the hop before that window) up to where
 // the sound first reaches half its peak amplitude, so the attack strikes there. A sound that ends less than
-// a window before a hit (the ring of a bounce 20 ms earlier) is held down with the swell. wave: [samples]; mel: linear mel magnitudes [n_mels, T], frame m
-// centred at sample m * hop.
+// a window before a hit (the ring of a bounce 20 ms earlier) is held down with the swell.
+// wave: [samples]; mel: linear mel magnitudes [n_mels, T], frame m centred at sample m * hop.
 constexpr double kAttackRise = 3.0;  // dB, mean over the bands, one frame to the next, over the recent median
 
 void sharpen_attacks(torch::Tensor& wave, const torch::Tensor& mel, int64_t n_fft, int64_t hop) {
@@ -147,8 +147,10 @@ void sharpen_attacks(torch::Tensor& wave, const torch::Tensor& mel, int64_t n_ff
     const int64_t centre = m * hop;
     double peak = 0;
     int64_t peak_at = -1;
-    for (int64_t i = std::max<int64_t>(0, centre - n_fft / 2); i < std::min(samples, centre + n_fft / 2 + hop); ++i)
-      if (energy(i) > peak) peak = energy(i), peak_at = i;
+    for (int64_t i = std::max<int64_t>(0, centre - n_fft / 2); i < std::min(samples, centre + n_fft / 2 + hop); ++i) {
+      const double e = energy(i);
+      if (e > peak) peak = e, peak_at = i;
+    }
     if (peak_at < 0) continue;
     int64_t strike = peak_at;
     while (strike > std::max<int64_t>(1, centre - n_fft / 2 - hop) && energy(strike - 1) >= 0.25 * peak) --strike;

@@ -502,4 +502,8 @@ media::Clip continuation_start(const media::Clip& previous, int shown_begin, int
   return media::excerpt(previous, shown_end - hold, hold);
 }
 
+double continued_seconds(int shown_frames, int held, const model::ModelConfig& config) {
+  return static_cast<double>(std::min(shown_frames + held, config.clip.max_frames)) / config.clip.fps;
+}
+
 }  // namespace kinema::pipeline

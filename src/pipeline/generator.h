@@ -56,6 +56,9 @@ using ProgressCallback = std::function<void(const GenerationProgress&)>;
 // the frames [shown_begin, shown_end) the viewer saw of it (one latent frame of the causal autoencoder holds
 // one frame, each further one r), so the engine has its last picture and the motion into it.
 media::Clip continuation_start(const media::Clip& previous, int shown_begin, int shown_end, const model::ModelConfig& config);
+// How long to ask for a continued shot that should show `shown_frames` new frames after the `held` it starts
+// with (the model's longest clip at most): GenerationRequest::seconds.
+double continued_seconds(int shown_frames, int held, const model::ModelConfig& config);
 
 struct GenerationResult {
   media::Clip clip;

@@ -254,6 +254,11 @@ TEST(GeneratorModes, AContinuedShotHoldsTheLastFramesShownOfTheShotBefore) {
   const media::Clip short_shot = continuation_start(previous, 8, 11, config);  // only 3 frames shown
   EXPECT_EQ(short_shot.frame_count(), 3);
   EXPECT_EQ(first_of(short_shot), 8);
+  // It is asked for that many frames longer, up to the model's longest clip.
+  config.clip.fps = 12;
+  config.clip.max_frames = 97;
+  EXPECT_DOUBLE_EQ(continued_seconds(49, 5, config), 54.0 / 12);
+  EXPECT_DOUBLE_EQ(continued_seconds(95, 5, config), 97.0 / 12);
 }
 
 TEST(GeneratorModes, GuidedModeNeedsAModelTrainedForIt) {

@@ -86,16 +86,18 @@ int main(int argc, char** argv) {
     for (auto [name, t] : model::state_of(*audio_ae)) t.copy_(weights.at(name));
     audio_ae->eval();
   }
-  // The clip with its sound through sound path p.
-  const auto through_sound_path = [&](const media::Clip& clip, size_t p) {
+  // The clip's log-mel (the same front end for every path), and the clip with its sound through path p.
+  const auto mel_of = [&](const media::Clip& clip) {
     torch::NoGradGuard no_grad;
     const int64_t samples = clip.audio_samples(), hop = config.audio.hop, d = config.audio.downsample;
     const int64_t padded = ((samples + hop - 1) / hop + d - 1) / d * d;
-    const model::MelVocoder& vocoder = vocoders[p];
-    auto mel = vocoder.analyze(train::audio_tensor(clip, padded * hop));
-    if (sound_paths[p].autoencoder) mel = audio_ae->decode(audio_ae->encode(mel).mean);
+    return vocoders.front().analyze(train::audio_tensor(clip, padded * hop));
+  };
+  const auto through_sound_path = [&](const media::Clip& clip, const torch::Tensor& analyzed, size_t p) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor mel = sound_paths[p].autoencoder ? audio_ae->decode(audio_ae->encode(analyzed).mean) : analyzed;
     auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
-    const auto wave = vocoder.synthesize(mel, samples, generator).clamp(-1.0, 1.0).contiguous();
+    const auto wave = vocoders[p].synthesize(mel, clip.audio_samples(), generator).clamp(-1.0, 1.0).contiguous();
     media::Clip out = clip;
     out.channels = 1;
     out.audio.assign(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
@@ -144,8 +146,9 @@ int main(int argc, char** argv) {
     original.push_back(eval::judge(s.clip, s.caption));
     rebuilt.push_back(eval::judge(r, s.caption));
     if (guided) rebuilt_free.push_back(eval::judge(r_free, s.caption));
+    const torch::Tensor analyzed = sound ? mel_of(s.clip) : torch::Tensor();
     for (size_t p = 0; p < through_sound.size(); ++p) {
-      const media::Clip heard = through_sound_path(s.clip, p);
+      const media::Clip heard = through_sound_path(s.clip, analyzed, p);
       through_sound[p].push_back(eval::judge(heard, s.caption));
       if (!sound_dir.empty()) {  // raw 32-bit float mono: sox -t f32 -r RATE -c 1 FILE out.wav
         std::filesystem::create_directories(sound_dir);

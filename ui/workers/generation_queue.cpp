@@ -66,10 +66,8 @@ QString planGeneration(const TimelineModel& timeline, int row, MediaLibrary& med
                      .arg(row + 1)
                      .arg(media.failure(previousTake->file));
   r.start_frames = pipeline::continuation_start(*clip, previousTake->heldFrames, previousTake->frames, config);
-  const int hold = r.start_frames->frame_count();
   r.continue_scene = previousTake->worldScene.toStdString();  // guided mode: one simulation across the cut
-  const int frames = std::min(static_cast<int>(std::lround(wanted * fps)) + hold, config.clip.max_frames);
-  r.seconds = static_cast<double>(frames) / fps;
+  r.seconds = pipeline::continued_seconds(static_cast<int>(std::lround(wanted * fps)), r.start_frames->frame_count(), config);
   job.continuedFrom = previousTake->id;
   return {};
 }
