@@ -17,6 +17,7 @@
 #include "eval/prompt_list.h"
 #include "pipeline/generator.h"
 #include "pipeline/model_folder.h"
+#include "safety/provenance.h"
 #include "world/world.h"
 
 namespace kinema::cli {
@@ -42,10 +43,35 @@ std::optional<eval::GuidedReport> compare_guided(const Shot& shot, const Shot* p
   return eval::compare_with_reference_at(shot.shown, reference, first);
 }
 
+// "shot-007.mp4": the prompt list's order.
+std::string shot_file_name(size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "shot-%03zu.mp4", index + 1);
+  return name;
+}
+
+// The whole shot as generated (held frames included, so a cut can be looked at), marked as synthetic like
+// every clip Kinema writes.
+void write_shot(const Shot& shot, const pipeline::GenerationRequest& request, const model::ModelConfig& config,
+                const fs::path& file) {
+  safety::ProvenanceFacts facts;
+  facts.model_name = config.name;
+  facts.model_version = config.version;
+  facts.seed = shot.result.seed;
+  facts.front_end = "kinema eval";
+  facts.title = request.prompt;
+  facts.settings = std::to_string(shot.result.steps) + " steps, " + shot.result.mode + " mode";
+  for (const auto& cameo : shot.result.cameos) facts.cameos.push_back(cameo.hash);
+  safety::require_export_allowed(facts.cameos);  // a cameo's grant covers export, as for kinema generate
+  safety::ExportOptions options;
+  options.mp4.title = request.prompt;
+  safety::export_clip(shot.result.clip, file, facts, options);
+}
+
 }  // namespace
 
 int run_eval(const std::vector<std::string>& argv) {
-  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "guidance", "device"});
+  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "guidance", "device", "clips"});
   const auto prompts = eval::read_prompt_list(args.required("prompts"));
   if (prompts.empty()) fail(ErrorKind::invalid_input, "--prompts: the list holds no prompt");
   const fs::path out = args.required("out");
@@ -53,6 +79,8 @@ int run_eval(const std::vector<std::string>& argv) {
   if (mode != "auto" && mode != "guided" && mode != "free") fail(ErrorKind::invalid_input, "--mode: auto, guided or free");
   fs::path model_dir = args.has("model") ? fs::path(args.string("model")) : pipeline::default_model_dir();
   if (model_dir.empty()) fail(ErrorKind::model, pipeline::no_model_message());
+  const fs::path clips_dir = args.string("clips");
+  if (!clips_dir.empty()) fs::create_directories(clips_dir);
 
   auto generator = pipeline::Generator::open(model_dir, pipeline::parse_device(args.string("device", "auto")));
   const uint64_t seed = args.unsigned_integer("seed", 0);
@@ -97,6 +125,7 @@ int run_eval(const std::vector<std::string>& argv) {
                {"steps", shot.result.steps},
                {"guidance", shot.result.guidance},
                {"held_frames", shot.result.held_frames},
+               {"shown_frames", shot.shown.frame_count()},
                {"generation_seconds", shot.result.wall_seconds},
                {"unknown_words", shot.result.unknown_words},
                {"judgement", j.to_json()}};
@@ -106,6 +135,11 @@ int run_eval(const std::vector<std::string>& argv) {
                   g->pairs, g->in_view, g->median, g->p90);
       entry["guided"] = g->to_json();
       guided.push_back(*g);
+    }
+    if (!clips_dir.empty()) {
+      const fs::path file = clips_dir / shot_file_name(i);
+      write_shot(shot, request, generator->config(), file);
+      entry["clip"] = file.string();
     }
     report["shots"].push_back(std::move(entry));
     judgements.push_back(j);

@@ -35,7 +35,7 @@ commands:
   judge --clip FILE.mp4 --prompt TEXT [--previous FILE.mp4] [--json FILE] [--keep-mark]
            score a clip against its prompt, criterion by criterion (docs/JUDGE.md)
   eval --prompts FILE [--model DIR] --out report.json [--mode auto|guided|free] [--seed N] [--steps N]
-           [--guidance G]
+       [--guidance G] [--clips DIR]
            generate each prompt of a list ("shot || next shot" continues a scene) and judge it
   sheet --prompts FILE | --prompt TEXT [--count N] [--model DIR] [--seed N] [--steps N] [--every K] --out FILE.png
            a contact sheet: per prompt the layout the model is given, the world's rendering, guided, free

@@ -222,7 +222,8 @@ TEST(ShippedModel, EvalMakesASecondShotFromTheFirstsLastFrames) {
     list << "a red glass falls onto a wooden floor and shatters || the pieces of the glass lie on the wooden floor\n";
   }
   const Outcome run = kinema("eval --prompts " + shell_quote(scratch / "pair.txt") + " --model " + shell_quote(model) +
-                                 " --mode guided --steps 4 --seed 0 --out " + shell_quote(scratch / "r.json"),
+                                 " --mode guided --steps 4 --seed 0 --out " + shell_quote(scratch / "r.json") +
+                                 " --clips " + shell_quote(scratch / "clips"),
                              scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   std::ifstream in(scratch / "r.json");
@@ -231,6 +232,13 @@ TEST(ShippedModel, EvalMakesASecondShotFromTheFirstsLastFrames) {
   EXPECT_EQ(shots[0].at("held_frames"), 0);
   EXPECT_EQ(shots[1].at("continues"), 0);
   EXPECT_EQ(shots[1].at("held_frames"), 5);
+  // --clips: each shot as a file, the continued one with the frames it holds from the first.
+  EXPECT_EQ(shots[1].at("clip"), (scratch / "clips" / "shot-002.mp4").string());
+  const Json first = ffprobe_stream(ffprobe(scratch / "clips" / "shot-001.mp4"), "video");
+  const Json second = ffprobe_stream(ffprobe(scratch / "clips" / "shot-002.mp4"), "video");
+  const int shown = shots[1].at("shown_frames").get<int>();
+  EXPECT_EQ(std::stoi(second.at("nb_read_frames").get<std::string>()), 5 + shown);
+  EXPECT_GT(std::stoi(first.at("nb_read_frames").get<std::string>()), 5);
   EXPECT_TRUE(shots[1].contains("guided"));
   bool cut_judged = false;
   for (const Json& c : shots[1].at("judgement").at("criteria")) cut_judged |= c.at("name") == "cut_light" && c.at("applicable") == true;
