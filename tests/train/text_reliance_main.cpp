@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   }
   std::printf("%d cached samples, %s; video loss (audio loss) per caption\n", count, free_mode ? "free" : "guided");
   std::printf("   t     own caption      other caption    no caption\n");
-  for (double t : {0.3, 0.6, 0.8, 0.9, 0.97}) {
+  for (double t : {0.3, 0.6, 0.8, 0.9, 0.97, 1.0}) {
     const auto xt = (1 - t) * x0 + t * noise;
     const auto at = (1 - t) * a0 + t * audio_noise;
     std::printf("%5.2f", t);
