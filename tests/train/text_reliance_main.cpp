@@ -1,7 +1,8 @@
 // A tool, not a test: how much the DiT of a model folder relies on the caption. Cached training samples
 // go through the DiT at fixed noise levels with their own captions, with another sample's caption and
 // with no caption, the same noise each time; a DiT that reads its captions has a clearly lower loss with
-// its own. Guidance (layout and sound events) stays on, as in guided generation, unless --free.
+// its own. Beside the loss, how well it predicts each clip's look (each latent channel's mean over the
+// clip: the sky's and floor's colour, the light), which at t near 1 only the conditioning can give. Guidance (layout and sound events) stays on, as in guided generation, unless --free.
 // --show PNG also decodes the first six samples' latents (without the layout) into a contact sheet and
 // prints their captions, to see that a caption belongs to its sample. Guided mode also reads each sample's
 // scene description (style, light) where the model takes one; --data-seed is the recipe's DiT data seed.
@@ -93,14 +94,18 @@ int main(int argc, char** argv) {
     own.push_back(samples[i].caption);
     other.push_back(samples[(i + 1) % b].caption);
   }
-  std::printf("%d cached samples, %s; video loss (audio loss) per caption\n", count, free_mode ? "free" : "guided");
-  std::printf("   t     own caption      other caption    no caption\n");
+  // How much the clips' looks differ: the variance of each channel's clip mean across the samples.
+  const double look_spread = x0.mean({2, 3, 4}).var(0).mean().item<double>();
+  std::printf("%d cached samples, %s; video loss (audio loss) [error of the look: each channel's clip mean, "
+              "relative to its spread across the samples; 1 = no better than the average clip] per caption\n",
+              count, free_mode ? "free" : "guided");
+  std::printf("   t     own caption              other caption            no caption\n");
   for (double t : {0.3, 0.6, 0.8, 0.9, 0.97, 1.0}) {
     const auto xt = (1 - t) * x0 + t * noise;
     const auto at = (1 - t) * a0 + t * audio_noise;
     std::printf("%5.2f", t);
     for (const auto* captions : {&own, &other, &none}) {
-      double video = 0, audio = 0;
+      double video = 0, audio = 0, look = 0;
       for (int64_t from = 0; from < b; from += 8) {  // eight at a time, as in training
         const int64_t n = std::min<int64_t>(8, b - from);
         const std::vector<std::string> part(captions->begin() + from, captions->begin() + from + n);
@@ -118,9 +123,12 @@ int main(int argc, char** argv) {
         in.context_mask = tokens.mask;
         const auto out = m->dit->forward(in);
         video += (out.video - (noise - x0).narrow(0, from, n)).pow(2).sum().item<double>();
+        // The look: each latent channel's mean over the clip (sky and floor colour, light) as predicted.
+        const auto predicted = x.narrow(1, 0, x0.size(1)) - t * out.video;
+        look += (predicted.mean({2, 3, 4}) - x0.narrow(0, from, n).mean({2, 3, 4})).pow(2).sum().item<double>();
         audio += (out.audio - (audio_noise - a0).narrow(0, from, n)).pow(2).sum().item<double>();
       }
-      std::printf("   %.4f (%.4f)", video / x0.numel(), audio / a0.numel());
+      std::printf("   %.4f (%.4f) [%.3f]", video / x0.numel(), audio / a0.numel(), look / (b * x0.size(1)) / look_spread);
     }
     std::printf("\n");
   }
