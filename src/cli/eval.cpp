@@ -80,7 +80,11 @@ int run_eval(const std::vector<std::string>& argv) {
   fs::path model_dir = args.has("model") ? fs::path(args.string("model")) : pipeline::default_model_dir();
   if (model_dir.empty()) fail(ErrorKind::model, pipeline::no_model_message());
   const fs::path clips_dir = args.string("clips");
-  if (!clips_dir.empty()) fs::create_directories(clips_dir);
+  if (!clips_dir.empty()) {  // before any work, as a bad --out would be
+    std::error_code ec;
+    fs::create_directories(clips_dir, ec);
+    if (ec) fail(ErrorKind::io, "--clips: cannot create " + clips_dir.string() + ": " + ec.message());
+  }
 
   auto generator = pipeline::Generator::open(model_dir, pipeline::parse_device(args.string("device", "auto")));
   const uint64_t seed = args.unsigned_integer("seed", 0);
