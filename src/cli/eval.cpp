@@ -54,14 +54,8 @@ std::string shot_file_name(size_t index) {
 // every clip Kinema writes.
 void write_shot(const Shot& shot, const pipeline::GenerationRequest& request, const model::ModelConfig& config,
                 const fs::path& file) {
-  safety::ProvenanceFacts facts;
-  facts.model_name = config.name;
-  facts.model_version = config.version;
-  facts.seed = shot.result.seed;
+  auto facts = pipeline::provenance_facts(shot.result, config, request.prompt);
   facts.front_end = "kinema eval";
-  facts.title = request.prompt;
-  facts.settings = std::to_string(shot.result.steps) + " steps, " + shot.result.mode + " mode";
-  for (const auto& cameo : shot.result.cameos) facts.cameos.push_back(cameo.hash);
   safety::require_export_allowed(facts.cameos);  // a cameo's grant covers export, as for kinema generate
   safety::ExportOptions options;
   options.mp4.title = request.prompt;

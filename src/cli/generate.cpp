@@ -76,21 +76,10 @@ int run_generate(const std::vector<std::string>& argv) {
   bar.update({"writing mp4", result.steps, result.steps, result.wall_seconds, -1});
 
   // Every clip leaves marked as synthetic (visible mark unless turned off, watermark, signed C2PA manifest).
-  safety::ProvenanceFacts facts;
-  facts.model_name = generator->config().name;
-  facts.model_version = generator->config().version;
-  facts.seed = result.seed;
+  auto facts = pipeline::provenance_facts(result, generator->config(), request.prompt);
   facts.visible_mark = !args.has("no-visible-mark");
   facts.front_end = "kinema generate";
-  facts.title = request.prompt;
-  char settings[160];
-  std::snprintf(settings, sizeof settings, "%d steps, %s, guidance %g, %s mode", result.steps, result.solver.c_str(),
-                result.guidance, result.mode.c_str());
-  facts.settings = settings;
-  std::vector<std::string> cameos;  // their grants are checked again: one may have been revoked meanwhile
-  for (const auto& cameo : result.cameos) cameos.push_back(cameo.hash);
-  safety::require_export_allowed(cameos);
-  facts.cameos = cameos;
+  safety::require_export_allowed(facts.cameos);  // checked again: a grant may have been revoked meanwhile
   safety::ExportOptions options;
   options.mp4.title = request.prompt;
   safety::export_clip(result.clip, out, facts, options);

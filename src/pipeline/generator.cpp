@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <string_view>
 
@@ -504,6 +505,21 @@ media::Clip continuation_start(const media::Clip& previous, int shown_begin, int
 
 double continued_seconds(int shown_frames, int held, const model::ModelConfig& config) {
   return static_cast<double>(std::min(shown_frames + held, config.clip.max_frames)) / config.clip.fps;
+}
+
+safety::ProvenanceFacts provenance_facts(const GenerationResult& result, const model::ModelConfig& config,
+                                         const std::string& title) {
+  safety::ProvenanceFacts facts;
+  facts.model_name = config.name;
+  facts.model_version = config.version;
+  facts.seed = result.seed;
+  facts.title = title;
+  char settings[160];
+  std::snprintf(settings, sizeof settings, "%d steps, %s, guidance %g, %s mode", result.steps, result.solver.c_str(),
+                result.guidance, result.mode.c_str());
+  facts.settings = settings;
+  for (const auto& cameo : result.cameos) facts.cameos.push_back(cameo.hash);
+  return facts;
 }
 
 }  // namespace kinema::pipeline

@@ -16,6 +16,7 @@
 #include "pipeline/device.h"
 #include "pipeline/world_guide.h"
 #include "safety/content_screen.h"
+#include "safety/provenance_facts.h"
 
 namespace kinema::pipeline {
 
@@ -76,6 +77,12 @@ struct GenerationResult {
   // (safety::require_export_allowed), since a grant can be revoked or expire after the clip was made.
   std::vector<safety::CameoUse> cameos;
 };
+
+// What a clip's provenance records of how it was made (model, seed, settings, cameos, the prompt as title):
+// the one place every front end fills them from. The caller adds what is its own: front_end, and the marks
+// (visible_mark, watermark, generation_id).
+safety::ProvenanceFacts provenance_facts(const GenerationResult& result, const model::ModelConfig& config,
+                                         const std::string& title);
 
 // A word of a prompt: bytes [offset, offset + length) of the UTF-8 text.
 struct PromptWord {

@@ -204,6 +204,7 @@ void train_dit(Run& run) {
   d.condition_rate = t.number_or("condition_rate", d.condition_rate, 0, 1);
   d.audio_weight = t.number_or("audio_weight", d.audio_weight, 0, 100);
   d.timestep_shift = t.number_or("timestep_shift", d.timestep_shift, 0.1, 20);
+  d.pure_noise_share = t.number_or("pure_noise_share", d.pure_noise_share, 0, 1);
   const model::MelVocoder* sound = config.has_audio() ? &vocoder : nullptr;
   const bool guided = config.dit.guide_channels > 0;
   SampleSource source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided});

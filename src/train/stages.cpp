@@ -205,9 +205,12 @@ EncodedBatch encode_batch(model::KinemaModel m, const std::vector<Sample>& batch
   return e;
 }
 
-torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& g) {
-  const auto t = torch::sigmoid(torch::randn({count}, g));
-  return shift * t / (1 + (shift - 1) * t);
+torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& g, double pure_noise_share) {
+  const auto u = torch::sigmoid(torch::randn({count}, g));
+  const auto t = shift * u / (1 + (shift - 1) * u);
+  if (pure_noise_share <= 0) return t;
+  const auto near_one = 0.99 + 0.01 * torch::rand({count}, g);
+  return torch::where(torch::rand({count}, g) < pure_noise_share, near_one, t);
 }
 
 std::vector<std::string> dit_loss_parts() { return {"loss", "video", "audio"}; }
@@ -222,7 +225,7 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
 
     // Flow matching: t from a shifted logit-normal (SD3), x_t = (1 - t) x0 + t noise, target v = noise - x0.
     const auto device = x0.device();
-    const auto t = training_timesteps(b, o.timestep_shift, g).to(device);
+    const auto t = training_timesteps(b, o.timestep_shift, g, o.pure_noise_share).to(device);
     const auto noise = torch::randn(x0.sizes(), g).to(device);
     const auto tv = t.view({b, 1, 1, 1, 1});
     const auto xt = (1 - tv) * x0 + tv * noise;

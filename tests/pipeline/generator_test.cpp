@@ -84,6 +84,25 @@ TEST_F(GeneratorTest, TheNegativePromptSteersOnlyUnderClassifierFreeGuidance) {
   EXPECT_EQ(generator_->generate(r).clip.frames, a.frames);
 }
 
+TEST_F(GeneratorTest, ProvenanceFactsSayHowTheClipWasMade) {
+  auto r = request(5);
+  r.steps = 3;
+  r.solver = "heun";
+  r.guidance = 2.5;
+  const auto result = generator_->generate(r);
+  const auto facts = provenance_facts(result, generator_->config(), r.prompt);
+  EXPECT_EQ(facts.model_name, generator_->config().name);
+  EXPECT_EQ(facts.model_version, generator_->config().version);
+  EXPECT_EQ(facts.seed, 5u);
+  EXPECT_EQ(facts.title, r.prompt);
+  EXPECT_EQ(facts.settings, "3 steps, heun, guidance 2.5, " + result.mode + " mode");
+  EXPECT_TRUE(facts.cameos.empty());
+  // What belongs to the front end is left as a file made by no front end would have it: marked.
+  EXPECT_TRUE(facts.visible_mark);
+  EXPECT_TRUE(facts.watermark);
+  EXPECT_TRUE(facts.front_end.empty());
+}
+
 TEST(Device, AutoIsTheCpuWithoutCudaAndCudaIsRefusedClearly) {
   EXPECT_EQ(parse_device("auto"), DeviceChoice::automatic);
   EXPECT_EQ(parse_device("cpu"), DeviceChoice::cpu);

@@ -275,6 +275,25 @@ TEST(Trainer, ShiftedTrainingTimestepsLeanTowardNoise) {
   EXPECT_GT(noisy_shifted, 3 * noisy_plain);
 }
 
+// A share of samples at pure noise: a shift alone hardly reaches t > 0.99, where the look must come from the
+// conditions; the share puts that many samples there and leaves the rest as the shift draws them.
+TEST(Trainer, PureNoiseShareOfTrainingTimesteps) {
+  torch::Generator g = at::make_generator<at::CPUGeneratorImpl>(11);
+  const auto above = [](const torch::Tensor& t, double level) {
+    return (t > level).to(torch::kDouble).mean().item<double>();
+  };
+  const auto shifted = training_timesteps(20000, 5.0, g), shared = training_timesteps(20000, 5.0, g, 0.15);
+  EXPECT_LT(above(shifted, 0.99), 0.005);
+  EXPECT_NEAR(above(shared, 0.99), 0.15, 0.015);
+  EXPECT_LT(shared.max().item<double>(), 1.0);
+  // Below 0.99 the shared draw keeps the shifted distribution's shape: its median sits where the shift puts it.
+  const auto rest = shared.masked_select(shared <= 0.99);
+  EXPECT_NEAR(rest.median().item<double>(), shifted.median().item<double>(), 0.02);
+  // With no share, the draw is the old one: the same generator state gives the same levels.
+  torch::Generator a = at::make_generator<at::CPUGeneratorImpl>(3), b = at::make_generator<at::CPUGeneratorImpl>(3);
+  EXPECT_TRUE(torch::equal(training_timesteps(64, 5.0, a), training_timesteps(64, 5.0, b, 0.0)));
+}
+
 // A module added to a network after its checkpoint was written (named in added_modules) starts from its
 // initialisation while the rest resumes; its Adam moments and EMA warm up from the resume, and a later
 // checkpoint remembers when it joined. Without the name, a missing tensor is an error.

@@ -197,17 +197,10 @@ void GenerationQueue::dispatch() {
       // invisible watermark, which carries the project's id, the same in every take, so the assembled export
       // keeps that one watermark (export_job.cpp) instead of several that overlap. The visible mark is the
       // export's: it moves with the time of the exported clip, and a mark per take would jump at every cut.
-      safety::ProvenanceFacts facts;
-      facts.model_name = worker->generator->config().name;
-      facts.model_version = worker->generator->config().version;
-      facts.seed = result.seed;
+      auto facts = pipeline::provenance_facts(result, worker->generator->config(), job.request.prompt);
       facts.generation_id = job.watermarkId;
       facts.visible_mark = false;
       facts.front_end = "Kinema Studio take (the export adds the visible mark)";
-      facts.title = job.request.prompt;
-      for (const auto& cameo : result.cameos) facts.cameos.push_back(cameo.hash);
-      facts.settings = std::to_string(result.steps) + " steps, " + result.solver + ", guidance " +
-                       QString::number(result.guidance).toStdString() + ", " + result.mode + " mode";
       safety::ExportOptions options;
       options.mp4.crf = 12;  // near-lossless, still plain High-profile H.264
       options.mp4.preset = "veryfast";
