@@ -6,7 +6,10 @@
 // --show PNG also decodes the first six samples' latents (without the layout) into a contact sheet and
 // prints their captions, to see that a caption belongs to its sample. Guided mode also reads each sample's
 // scene description (style, light) where the model takes one; --data-seed is the recipe's DiT data seed.
-//   build/tests/kinema-text-reliance [--model DIR] [--run DIR] [--count N] [--free] [--show PNG] [--data-seed N]
+// --held K gives the DiT the first K latent frames clean, as a continued shot has the last frames of the one
+// before: the loss and the look are then measured on the frames after them, whose look should follow them.
+//   build/tests/kinema-text-reliance [--model DIR] [--run DIR] [--count N] [--free] [--held K] [--show PNG]
+//                                    [--data-seed N]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +31,7 @@ using namespace kinema;
 int main(int argc, char** argv) {
   pipeline::configure_cpu_threads();
   std::filesystem::path dir = "models/kinema-tiny", run = "runs/kinema-tiny";
-  int count = 32;
+  int count = 32, held = 0;
   bool free_mode = false;
   uint64_t data_seed = 3000000;
   std::filesystem::path show;
@@ -38,10 +41,12 @@ int main(int argc, char** argv) {
     else if (a == "--run" && i + 1 < argc) run = argv[++i];
     else if (a == "--count" && i + 1 < argc) count = std::atoi(argv[++i]);
     else if (a == "--free") free_mode = true;
+    else if (a == "--held" && i + 1 < argc) held = std::atoi(argv[++i]);
     else if (a == "--data-seed" && i + 1 < argc) data_seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--show" && i + 1 < argc) show = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--model DIR] [--run DIR] [--count N] [--free] [--show PNG] [--data-seed N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--model DIR] [--run DIR] [--count N] [--free] [--held K] [--show PNG] [--data-seed N]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -70,6 +75,12 @@ int main(int argc, char** argv) {
   const auto layout = stack(&train::Encoded::layout), events = stack(&train::Encoded::events);
   const auto scene = samples[0].scene_features.empty() ? torch::Tensor() : stack(&train::Encoded::scene);
   const int64_t b = x0.size(0);
+  if (held < 0 || held >= x0.size(2)) {
+    std::fprintf(stderr, "--held: 0 to %lld latent frames\n", static_cast<long long>(x0.size(2) - 1));
+    return 2;
+  }
+  // What is measured: the frames after the held ones.
+  const auto measured = [&](const torch::Tensor& v) { return v.narrow(2, held, v.size(2) - held); };
   if (!show.empty()) {
     media::Clip like;
     like.width = config.clip.width;
@@ -95,10 +106,10 @@ int main(int argc, char** argv) {
     other.push_back(samples[(i + 1) % b].caption);
   }
   // How much the clips' looks differ: the variance of each channel's clip mean across the samples.
-  const double look_spread = x0.mean({2, 3, 4}).var(0).mean().item<double>();
-  std::printf("%d cached samples, %s; video loss (audio loss) [error of the look: each channel's clip mean, "
+  const double look_spread = measured(x0).mean({2, 3, 4}).var(0).mean().item<double>();
+  std::printf("%d cached samples, %s, %d latent frames held; video loss (audio loss) [error of the look: each channel's clip mean, "
               "relative to its spread across the samples; 1 = no better than the average clip] per caption\n",
-              count, free_mode ? "free" : "guided");
+              count, free_mode ? "free" : "guided", held);
   std::printf("   t     own caption              other caption            no caption\n");
   for (double t : {0.3, 0.6, 0.8, 0.9, 0.97, 1.0}) {
     const auto xt = (1 - t) * x0 + t * noise;
@@ -112,7 +123,8 @@ int main(int argc, char** argv) {
         const auto tokens = text::tokenize(tokenizer, part, config.text);
         const auto x = xt.narrow(0, from, n), a = at.narrow(0, from, n), k = keep.narrow(0, from, n);
         model::DitInput in;
-        in.video = torch::cat({x, model::condition_input({}, x),
+        const auto clean = x0.narrow(0, from, n);
+        in.video = torch::cat({x, model::condition_input(clean.narrow(2, 0, held), x),
                                model::video_guide(layout.narrow(0, from, n), x, config.vae.temporal_downsample, k)}, 1);
         in.audio = torch::cat({a, model::audio_guide(events.narrow(0, from, n), a, config.dit.audio_guide_channels, k)}, 1);
         in.timestep = torch::full({n}, t);
@@ -122,13 +134,13 @@ int main(int argc, char** argv) {
         in.context = m->text_encoder->forward(tokens.ids, tokens.mask);
         in.context_mask = tokens.mask;
         const auto out = m->dit->forward(in);
-        video += (out.video - (noise - x0).narrow(0, from, n)).pow(2).sum().item<double>();
+        video += measured(out.video - (noise - x0).narrow(0, from, n)).pow(2).sum().item<double>();
         // The look: each latent channel's mean over the clip (sky and floor colour, light) as predicted.
-        const auto predicted = x.narrow(1, 0, x0.size(1)) - t * out.video;
-        look += (predicted.mean({2, 3, 4}) - x0.narrow(0, from, n).mean({2, 3, 4})).pow(2).sum().item<double>();
+        const auto predicted = measured(x - t * out.video);
+        look += (predicted.mean({2, 3, 4}) - measured(clean).mean({2, 3, 4})).pow(2).sum().item<double>();
         audio += (out.audio - (audio_noise - a0).narrow(0, from, n)).pow(2).sum().item<double>();
       }
-      std::printf("   %.4f (%.4f) [%.3f]", video / x0.numel(), audio / a0.numel(), look / (b * x0.size(1)) / look_spread);
+      std::printf("   %.4f (%.4f) [%.3f]", video / measured(x0).numel(), audio / a0.numel(), look / (b * x0.size(1)) / look_spread);
     }
     std::printf("\n");
   }
