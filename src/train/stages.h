@@ -43,7 +43,7 @@ struct DitStageOptions {
   // the prompt, the scene or the held frames, yet even a shift of 5 puts only 0.14% of samples above 0.99.
   double pure_noise_share = 0.0;
 };
-// `count` training noise levels in (0, 1] from `g` (see DitStageOptions::timestep_shift and pure_noise_share).
+// `count` training noise levels in (0, 1) from `g` (see DitStageOptions::timestep_shift and pure_noise_share).
 // With a share of 0 it draws from `g` exactly as it did before the share existed, so older runs resume alike.
 torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& g, double pure_noise_share = 0.0);
 // One sample as the DiT trains on it, no batch dimension (the latent cache holds these). layout, audio and
