@@ -85,6 +85,7 @@ int run_eval(const std::vector<std::string>& argv) {
   std::vector<Shot> shots;
   std::vector<eval::Judgement> judgements;
   std::vector<eval::GuidedReport> guided;
+  eval::LatentPhaseLag lag(generator->config().vae.temporal_downsample);
   Json report;
   report["model"] = {{"dir", model_dir.string()}, {"name", generator->config().name}, {"version", generator->config().version}};
   report["mode"] = mode;
@@ -132,6 +133,7 @@ int run_eval(const std::vector<std::string>& argv) {
                   "(median; p90 %.1f)\n",
                   g->pairs, g->in_view, g->median, g->p90);
       entry["guided"] = g->to_json();
+      lag.add(*g, shot.result.held_frames);
       guided.push_back(*g);
     }
     if (!clips_dir.empty()) {
@@ -155,7 +157,13 @@ int run_eval(const std::vector<std::string>& argv) {
     }
     report["summary"]["guided"] = {{"shots", guided.size()},
                                    {"detection_rate", in_view > 0 ? static_cast<double>(pairs) / in_view : 0.0},
-                                   {"mean_px", pairs > 0 ? weighted_mean / pairs : 0.0}};
+                                   {"mean_px", pairs > 0 ? weighted_mean / pairs : 0.0},
+                                   {"lag_by_latent_phase", lag.to_json()}};
+  }
+  if (!guided.empty()) {
+    std::printf("fast things (3 px a frame or more), along their motion by place in the latent frame:");
+    for (int p = 0; p < lag.phases(); ++p) std::printf(" %+.2f px (%d)", lag.mean_px(p), lag.frames(p));
+    std::printf("\n");
   }
   write_json_file(out, report);
   const Json& s = report["summary"];

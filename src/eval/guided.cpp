@@ -162,6 +162,37 @@ GuidedReport compare_with_reference_at(const media::Clip& clip, const world::Ren
   return report;
 }
 
+LatentPhaseLag::LatentPhaseLag(int temporal_downsample)
+    : sums_(static_cast<size_t>(std::max(1, temporal_downsample)), 0.0), counts_(sums_.size(), 0) {}
+
+void LatentPhaseLag::add(const GuidedReport& report, int decoded_offset, double min_speed_px) {
+  const int r = phases();
+  for (const GuidedSubject& s : report.subjects) {
+    for (size_t i = 1; i + 1 < s.frames.size(); ++i) {
+      const GuidedFrame &before = s.frames[i - 1], &f = s.frames[i], &after = s.frames[i + 1];
+      const int decoded = f.frame + decoded_offset;
+      if (!f.detected || decoded < 1 || before.frame != f.frame - 1 || after.frame != f.frame + 1) continue;
+      const double vx = (after.reference_x - before.reference_x) / 2, vy = (after.reference_y - before.reference_y) / 2;
+      const double speed = std::hypot(vx, vy);
+      if (speed < min_speed_px) continue;
+      const size_t phase = static_cast<size_t>((decoded - 1) % r);
+      sums_[phase] += ((f.x - f.reference_x) * vx + (f.y - f.reference_y) * vy) / speed;
+      ++counts_[phase];
+    }
+  }
+}
+
+double LatentPhaseLag::mean_px(int phase) const {
+  const auto p = static_cast<size_t>(phase);
+  return counts_.at(p) > 0 ? sums_[p] / counts_[p] : 0.0;
+}
+
+Json LatentPhaseLag::to_json() const {
+  Json out = Json::array();
+  for (int p = 0; p < phases(); ++p) out.push_back({{"phase", p + 1}, {"frames", frames(p)}, {"mean_px", mean_px(p)}});
+  return out;
+}
+
 world::Scene two_shot_scene(const std::string& first, const std::string& second, const world::Format& format) {
   world::Scene scene = world::cut_into_shots(world::parse_prompt(first, format).scene, 2, 0);
   const Expectation next = expect_from_prompt(second, format);

@@ -43,6 +43,28 @@ struct GuidedReport {
   Json to_json() const;
 };
 
+// Where fast things are drawn within a latent frame. An autoencoder that compresses time r-fold decodes frame 0
+// alone and frames 1 + r k ... r (k + 1) from latent frame k + 1. For things the simulation moves at least
+// `min_speed_px` a frame, the error of the place found along the motion (+: ahead of the simulation, -: behind),
+// by the frame's phase 1..r in its latent frame. A decoder that draws every frame where the simulation has it
+// reads about 0 at every phase; one that draws a latent frame's thing near one place reads + early, - late.
+class LatentPhaseLag {
+ public:
+  explicit LatentPhaseLag(int temporal_downsample);
+
+  // Adds the detected frames of a report; frame f of its clip was decoded as frame f + decoded_offset (a
+  // continued shot's clip leaves out the frames it held).
+  void add(const GuidedReport& report, int decoded_offset = 0, double min_speed_px = 3.0);
+  int phases() const { return static_cast<int>(sums_.size()); }
+  int frames(int phase) const { return counts_.at(static_cast<size_t>(phase)); }  // phase 0 .. r - 1
+  double mean_px(int phase) const;
+  Json to_json() const;  // [{"phase": 1.., "frames", "mean_px"}]
+
+ private:
+  std::vector<double> sums_;
+  std::vector<int> counts_;
+};
+
 // Compares the clip with shot `shot` of the reference (same picture size; the frames of that shot).
 GuidedReport compare_with_reference(const media::Clip& clip, const world::RenderedScene& reference, int shot,
                                     const Rect& ignore = {});

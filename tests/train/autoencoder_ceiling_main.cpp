@@ -2,9 +2,10 @@
 // in the model's format go through the autoencoder and back, and the judge scores the reconstruction against
 // the clip's caption beside the original (the sound is the original's), criterion by criterion. A guided
 // decoder is judged with the layout (guided mode) and without it (free mode). It also says how far the things
-// the judge finds lie from where the simulation has them, frame by frame (as `kinema eval` does in guided
-// mode), and --sheet writes the first frames of a few clips, original above reconstruction, to look at fast
-// motion through the 4x temporal compression. The sound gets the same: the original picture with the world's
+// the judge finds lie from where the simulation has them, frame by frame, and where fast things are drawn
+// within each latent frame (as `kinema eval` does in guided mode), and --sheet writes the first frames of a
+// few clips, original above reconstruction, to look at fast motion through the 4x temporal compression.
+// The sound gets the same: the original picture with the world's
 // track through the log-mel front end and the vocoder (as first shipped, and as the config has it), and through
 // the audio autoencoder as well, so the sound's criteria (sync, material) show what the sound path allows.
 // --sound-dir writes each clip's sound, original and through each sound path, as raw 32-bit float mono.
@@ -215,6 +216,11 @@ int main(int argc, char** argv) {
     }
     std::printf("things found where the simulation has them, %s: %.1f%% of %d, mean %.2f px from the track\n", names[k],
                 100.0 * pairs / std::max(1, in_view), in_view, sum / std::max(1, pairs));
+    eval::LatentPhaseLag lag(config.vae.temporal_downsample);
+    for (const auto& g : tracking[k]) lag.add(g);
+    std::printf("  fast things (3 px a frame or more), along their motion by place in the latent frame:");
+    for (int p = 0; p < lag.phases(); ++p) std::printf(" %+.2f px (%d)", lag.mean_px(p), lag.frames(p));
+    std::printf("\n");
   }
   if (!sheet.empty()) {
     std::vector<const media::Clip*> rows;
