@@ -190,8 +190,8 @@ TEST(CliWorld, PlanWritesTheLayoutTheModelIsGivenAndTheSimulatorsSoundEvents) {
 // seed, and the judge scores them no worse than a floor under what they measured when the model was exported
 // (below; the model card has the whole evaluation set): generation is deterministic, so the margin only absorbs another CPU's arithmetic.
 TEST(ShippedModel, GuidedClipsScoreAboveTheMeasuredFloor) {
-  // Measured on the snapshot at DiT step 6449: overall 0.785, things found in 81.3% of the frames they should be.
-  constexpr double kMeasuredOverall = 0.785, kMeasuredDetection = 0.813;
+  // Measured on the model at DiT step 7000: overall 0.724, things found in 78.0% of the frames they should be.
+  constexpr double kMeasuredOverall = 0.724, kMeasuredDetection = 0.780;
   const fs::path model = fs::path(KINEMA_SOURCE_DIR) / "models" / "kinema-tiny";
   ASSERT_TRUE(fs::exists(model / "model.json")) << "no model in " << model;
   testing::TempDir scratch;
