@@ -110,12 +110,15 @@ void prepare(Run& run, const Json& recipe) {
              " std " + std::to_string(config.audio.log_mel_std));
 }
 
-void train_vae(Run& run) {
-  if (run.done("vae") || run.out_of_time()) return;
-  const auto config = run.config();
-  torch::manual_seed(1);
-  model::VideoVae vae(config.vae);
-  const ConfigReader t(run.training.at("vae"), run.options.recipe.string() + ": training.vae");
+// A finished stage's EMA weights, from its last checkpoint, into the module, ready to use.
+void use_ema_weights(const Run& run, torch::nn::Module& m, const std::string& stage) {
+  Ema ema(m, 0.0);
+  ema.load(model::read_tensors(run.path(stage + "/checkpoint/ema.safetensors")));
+  ema.copy_to(m);
+  m.eval();
+}
+
+VaeStageOptions vae_options(const ConfigReader& t) {
   VaeStageOptions vo;
   vo.crop_frames = static_cast<int>(t.integer_or("crop_frames", vo.crop_frames, 1, 10000));
   vo.crop_size = static_cast<int>(t.integer_or("crop_size", vo.crop_size, 8, 10000));
@@ -123,6 +126,16 @@ void train_vae(Run& run) {
   vo.edge_weight = t.number_or("edge_weight", vo.edge_weight, 0, 1e3);
   vo.kl_weight = t.number_or("kl_weight", vo.kl_weight, 0, 1);
   vo.guide_dropout = t.number_or("guide_dropout", vo.guide_dropout, 0, 1);
+  return vo;
+}
+
+void train_vae(Run& run) {
+  if (run.done("vae") || run.out_of_time()) return;
+  const auto config = run.config();
+  torch::manual_seed(1);
+  model::VideoVae vae(config.vae);
+  const ConfigReader t(run.training.at("vae"), run.options.recipe.string() + ": training.vae");
+  const VaeStageOptions vo = vae_options(t);
   const bool guided = config.vae.guide_channels > 0;
   // init_from: weights in the run folder to start from when they are there (kinema-tiny's guided decoder
   // started from the unguided autoencoder the run had trained first); a fresh run starts from scratch.
@@ -134,10 +147,7 @@ void train_vae(Run& run) {
   const auto source = world_source(config, {.base_seed = run.data_seed("vae"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("vae"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
   if (!result.finished) return;
-  Ema ema(*vae, 0.0);
-  ema.load(model::read_tensors(run.path("vae/checkpoint/ema.safetensors")));
-  ema.copy_to(*vae);
-  vae->eval();
+  use_ema_weights(run, *vae, "vae");
   const auto held_out = run.held_out(config, 16, guided);
   measure_video_latent_stats(vae, held_out);
   model::write_tensors(run.path("vae.safetensors"), model::state_of(*vae));
@@ -159,10 +169,7 @@ void train_audio(Run& run) {
   const auto result = run_loop(*ae, run.loop("audio"), audio_loss_parts(), source, audio_step(ae, vocoder, ao),
                                run.report, run.stop);
   if (!result.finished) return;
-  Ema ema(*ae, 0.0);
-  ema.load(model::read_tensors(run.path("audio/checkpoint/ema.safetensors")));
-  ema.copy_to(*ae);
-  ae->eval();
+  use_ema_weights(run, *ae, "audio");
   const auto held_out = run.held_out(config, 16);
   measure_audio_latent_stats(ae, vocoder, held_out);
   model::write_tensors(run.path("audio.safetensors"), model::state_of(*ae));
@@ -171,12 +178,41 @@ void train_audio(Run& run) {
   run.mark_done("audio", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}, {"held_out", report}});
 }
 
-// The whole model with the finished autoencoders loaded and frozen.
+// The decoder's fine-tune (optional: only where the recipe has training.decoder): the video decoder trains on
+// with the encoder and the latent statistics frozen, so the latent cache and the DiT stay valid; its latents
+// may be noised (latent_noise) as a DiT leaves them. It starts from vae.safetensors and writes the whole
+// autoencoder to vae-decoder.safetensors, which the model uses from then on.
+void train_decoder(Run& run) {
+  if (!run.training.contains("decoder") || run.done("decoder") || !run.done("vae") || run.out_of_time()) return;
+  const auto config = run.config();
+  torch::manual_seed(4);
+  model::VideoVae vae(config.vae);
+  {
+    torch::NoGradGuard no_grad;
+    const auto weights = model::read_tensors(run.path("vae.safetensors"));
+    for (auto [name, t] : model::state_of(*vae)) t.copy_(weights.at(name));
+  }
+  const ConfigReader t(run.training.at("decoder"), run.options.recipe.string() + ": training.decoder");
+  VaeStageOptions vo = vae_options(t);
+  vo.decoder_only = true;
+  vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
+  const bool guided = config.vae.guide_channels > 0;
+  const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});
+  const auto result = run_loop(*vae, run.loop("decoder"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
+  if (!result.finished) return;
+  use_ema_weights(run, *vae, "decoder");
+  model::write_tensors(run.path("vae-decoder.safetensors"), model::state_of(*vae));
+  const Json report = video_reconstruction_report(vae, run.held_out(config, 16, guided), run.path("vae-decoder.reconstruction.png"));
+  run.report("decoder: held-out reconstruction " + report.dump());
+  run.mark_done("decoder", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}, {"held_out", report}});
+}
+
+// The whole model with the finished autoencoders loaded and frozen (the fine-tuned decoder once there is one).
 model::KinemaModel model_with_autoencoders(const Run& run, const model::ModelConfig& config) {
   torch::manual_seed(3);
   model::KinemaModel m(config);
   torch::NoGradGuard no_grad;
-  const auto vae = model::read_tensors(run.path("vae.safetensors"));
+  const auto vae = model::read_tensors(run.path(run.done("decoder") ? "vae-decoder.safetensors" : "vae.safetensors"));
   for (auto [name, t] : model::state_of(*m->vae)) t.copy_(vae.at(name));
   if (m->audio_vae) {
     const auto audio = model::read_tensors(run.path("audio.safetensors"));
@@ -237,7 +273,8 @@ std::string model_card(const Run& run, const model::ModelConfig& config) {
   card += "Kinema's built-in model, trained by Kinema's own C++ trainer (`kinema train`) on clips simulated by "
           "Kinema World. No pretrained weights and no outside data were used.\n\n## Training\n\n"
           "| stage | steps | samples | hours |\n| --- | --- | --- | --- |\n";
-  for (const std::string stage : {"vae", "audio", "dit"}) {
+  for (const std::string stage : {"vae", "audio", "dit", "decoder"}) {
+    if (stage == "decoder" && !run.done("decoder")) continue;
     const auto s = state_of_stage(stage);
     char row[200];
     std::snprintf(row, sizeof row, "| %s | %lld | %lld | %.2f |\n", stage.c_str(),
@@ -296,13 +333,15 @@ bool run_recipe(const RecipeOptions& options, const std::function<void(const std
   report(std::string("training on ") + (run.device.is_cuda() ? "CUDA (bf16 autocast)" : "the CPU (float32)"));
   const std::string& s = options.stage;
   const bool all = s == "all";
-  if (!all && s != "prepare" && s != "vae" && s != "audio" && s != "dit" && s != "export")
-    fail(ErrorKind::invalid_input, "unknown stage '" + s + "' (prepare, vae, audio, dit, export or all)");
+  if (!all && s != "prepare" && s != "vae" && s != "audio" && s != "dit" && s != "decoder" && s != "export")
+    fail(ErrorKind::invalid_input, "unknown stage '" + s + "' (prepare, vae, audio, dit, decoder, export or all)");
   if (all || s == "prepare") prepare(run, recipe);
   if (all || s == "vae") train_vae(run);
   if (all || s == "audio") train_audio(run);
   if (all || s == "dit") train_dit(run);
+  if (all || s == "decoder") train_decoder(run);
   if (all || s == "export") export_model(run, s == "export");
+  if (s == "decoder" && !run.training.contains("decoder")) return true;  // nothing asked of it
   return all ? run.done("export") : run.done(s);
 }
 

@@ -3,6 +3,8 @@
 //   vae       the video autoencoder on world clips and layout renders -> vae.safetensors (with latent stats)
 //   audio     the audio autoencoder on world sound -> audio.safetensors (with latent stats)
 //   dit       text encoder + DiT on the frozen autoencoders' latents, guided and free, with sound
+//   decoder   optional (training.decoder): the video decoder fine-tuned with the encoder frozen, so the latents
+//             and the DiT stay valid -> vae-decoder.safetensors, which the model uses from then on
 //   export    the EMA weights as a model folder (fp16 shards of at most 16 MiB, tokenizer, model card)
 #pragma once
 
@@ -19,7 +21,7 @@ struct RecipeOptions {
   std::filesystem::path recipe;  // JSON: {"model": {model.json}, "training": {per-stage settings}}
   std::filesystem::path run;     // the run folder
   std::filesystem::path export_to;  // model folder written by the export stage
-  std::string stage = "all";     // prepare, vae, audio, dit, export or all
+  std::string stage = "all";     // prepare, vae, audio, dit, decoder, export or all
   double minutes = 0;            // > 0: stop (checkpointed) after this much wall time
   std::string device = "auto";   // auto (CUDA when libtorch has it), cpu or cuda
 };

@@ -44,6 +44,9 @@ torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
 std::vector<std::string> vae_loss_parts() { return {"loss", "recon", "edge", "kl", "psnr"}; }
 
 StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
+  if (o.decoder_only)
+    for (auto& p : vae->named_parameters())
+      if (p.key().rfind("encoder", 0) == 0) p.value().set_requires_grad(false);
   return [vae, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
     const bool guided = vae->config.guide_channels > 0;
     std::vector<torch::Tensor> crops, layouts;
@@ -66,13 +69,26 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     }
     const auto device = device_of(*vae);
     const auto x = torch::stack(crops).to(device);  // [B, 3, F, H, W]
-    const auto d = vae->encode(x);
+    model::LatentDistribution d;
+    torch::Tensor z;
+    if (o.decoder_only) {
+      torch::NoGradGuard frozen;
+      z = vae->encode(x).mean;
+      if (o.latent_noise > 0) {
+        const auto level = (torch::rand({z.size(0), 1, 1, 1, 1}, g) * o.latent_noise).to(device);
+        const auto spread = vae->latent_std.view({1, -1, 1, 1, 1}).to(z.dtype());
+        z = z + level * spread * torch::randn(z.sizes(), g).to(device, z.scalar_type());
+      }
+    } else {
+      d = vae->encode(x);
+      z = sample_latent(d, g);
+    }
     torch::Tensor layout, keep;
     if (guided) {
       layout = torch::stack(layouts).to(device);
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
     }
-    const auto rec = vae->decode(sample_latent(d, g), layout, keep).to(torch::kFloat);
+    const auto rec = vae->decode(z, layout, keep).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
     const auto median = std::get<0>(x.median(2, true));
     const auto moving = ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
@@ -82,7 +98,7 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     const auto dx = [](const torch::Tensor& t) { return t.narrow(4, 1, t.size(4) - 1) - t.narrow(4, 0, t.size(4) - 1); };
     const auto dy = [](const torch::Tensor& t) { return t.narrow(3, 1, t.size(3) - 1) - t.narrow(3, 0, t.size(3) - 1); };
     const auto edge = (dx(rec) - dx(x)).abs().mean() + (dy(rec) - dy(x)).abs().mean();
-    const auto kl = kl_term(d);
+    const auto kl = o.decoder_only ? torch::zeros({}, recon.options()) : kl_term(d);
     const auto loss = recon + o.edge_weight * edge + o.kl_weight * kl;
     // PSNR on [0, 1] pixels: MSE of [-1, 1] values / 4.
     const double mse = diff.detach().pow(2).mean().item<double>() / 4.0;

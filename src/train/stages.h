@@ -20,6 +20,12 @@ struct VaeStageOptions {
   double edge_weight = 0.5;    // L1 between spatial gradients of input and reconstruction
   double kl_weight = 1e-6;
   double guide_dropout = 0.3;  // a guided decoder: share of samples decoded without the layout (free mode)
+  // Only the decoder learns: the encoder's weights and the latent statistics stay as they are, so latents cached
+  // for the DiT and the DiT itself stay valid. vae_step freezes the encoder's parameters when it is made.
+  bool decoder_only = false;
+  // decoder_only: noise added to the encoder's latents, per sample a level drawn up to this share of each
+  // channel's spread, so the decoder meets latents as a DiT leaves them and must read more from the layout.
+  double latent_noise = 0.0;
 };
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);

@@ -9,7 +9,9 @@
 // track through the log-mel front end and the vocoder (as first shipped, and as the config has it), and through
 // the audio autoencoder as well, so the sound's criteria (sync, material) show what the sound path allows.
 // --sound-dir writes each clip's sound, original and through each sound path, as raw 32-bit float mono.
-//   build/tests/kinema-autoencoder-ceiling [--run DIR] [--count N] [--sheet PNG] [--sound-dir DIR]
+// --weights names the video autoencoder to measure (default: the run's vae.safetensors; vae-decoder.safetensors
+// for the fine-tuned decoder).
+//   build/tests/kinema-autoencoder-ceiling [--run DIR] [--weights FILE] [--count N] [--sheet PNG] [--sound-dir DIR]
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -39,15 +41,16 @@ int main(int argc, char** argv) {
   pipeline::configure_cpu_threads();
   std::filesystem::path run = "runs/kinema-tiny";
   int count = 40;
-  std::filesystem::path sheet, sound_dir;
+  std::filesystem::path sheet, sound_dir, weights_file;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--run" && i + 1 < argc) run = argv[++i];
     else if (a == "--count" && i + 1 < argc) count = std::atoi(argv[++i]);
     else if (a == "--sheet" && i + 1 < argc) sheet = argv[++i];
+    else if (a == "--weights" && i + 1 < argc) weights_file = argv[++i];
     else if (a == "--sound-dir" && i + 1 < argc) sound_dir = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--run DIR] [--count N] [--sheet PNG] [--sound-dir DIR]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--run DIR] [--weights FILE] [--count N] [--sheet PNG] [--sound-dir DIR]\n", argv[0]);
       return 2;
     }
   }
@@ -55,7 +58,7 @@ int main(int argc, char** argv) {
   model::VideoVae vae(config.vae);
   {
     torch::NoGradGuard no_grad;
-    const auto weights = model::read_tensors(run / "vae.safetensors");
+    const auto weights = model::read_tensors(weights_file.empty() ? run / "vae.safetensors" : weights_file);
     for (auto [name, t] : model::state_of(*vae)) t.copy_(weights.at(name));
   }
   vae->eval();

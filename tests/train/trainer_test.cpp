@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "core/error.h"
@@ -114,6 +115,91 @@ TEST(Trainer, GuidedVideoAutoencoderLossFallsWithAndWithoutTheLayout) {
   const auto psnr = losses(dir / "loss.csv", "psnr");
   ASSERT_EQ(psnr.size(), 40u);
   EXPECT_GT(mean(psnr, 30, 40), psnr[0] + 5.0);
+}
+
+// Tensors of an autoencoder's state whose names start with `prefix`, copied.
+std::map<std::string, torch::Tensor> tensors_named(const std::map<std::string, torch::Tensor>& state, const std::string& prefix) {
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& [name, t] : state)
+    if (name.rfind(prefix, 0) == 0) out[name] = t.detach().clone();
+  return out;
+}
+
+std::map<std::string, torch::Tensor> state_copy(torch::nn::Module& m) {
+  std::map<std::string, torch::Tensor> out;
+  for (auto [name, t] : model::state_of(m)) out[name] = t.detach().clone();
+  return out;
+}
+
+int count_changed(const std::map<std::string, torch::Tensor>& before, const std::map<std::string, torch::Tensor>& after) {
+  int changed = 0;
+  for (const auto& [name, t] : before) changed += !torch::equal(t, after.at(name));
+  return changed;
+}
+
+TEST(Trainer, DecoderOnlyStepTrainsTheDecoderFromNoisedLatentsAndLeavesTheEncoderAsItWas) {
+  testing::TempDir dir;
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  model::VideoVae vae(config);
+  vae->latent_std.fill_(1.5);
+  const auto before = state_copy(*vae);
+  VaeStageOptions vo;
+  vo.crop_size = 32;
+  vo.decoder_only = true;
+  vo.latent_noise = 0.3;
+  const auto result = run_loop(*vae, options(dir.path(), "decoder", 40), vae_loss_parts(), synthetic, vae_step(vae, vo),
+                               [](const std::string&) {});
+  EXPECT_TRUE(result.finished);
+  const auto after = state_copy(*vae);
+  const auto encoder = tensors_named(before, "encoder");
+  ASSERT_FALSE(encoder.empty());
+  EXPECT_EQ(count_changed(encoder, after), 0);
+  EXPECT_EQ(count_changed(tensors_named(before, "latent_"), after), 0);
+  EXPECT_GT(count_changed(tensors_named(before, "decoder"), after), 0);
+  const auto psnr = losses(dir / "loss.csv", "psnr");
+  ASSERT_EQ(psnr.size(), 40u);
+  EXPECT_GT(mean(psnr, 30, 40), psnr[0] + 3.0);  // the decoder alone learns to draw the clips back
+  EXPECT_EQ(losses(dir / "loss.csv", "kl").back(), 0.0);  // the encoder's distribution is not trained
+}
+
+TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModelToUse) {
+  testing::TempDir dir;
+  auto config = testing::fixture_config();
+  config.vae.guide_channels = 4;
+  const fs::path run = dir / "run";
+  fs::create_directories(run);
+  write_json_file(run / "model.json", config.to_json());
+  torch::manual_seed(0);
+  model::VideoVae vae(config.vae);
+  vae->latent_std.fill_(1.5);
+  model::write_tensors(run / "vae.safetensors", model::state_of(*vae));
+  const auto before = state_copy(*vae);
+  write_json_file(run / "vae.done.json", Json::object());
+  const Json recipe{{"model", config.to_json()},
+                    {"training",
+                     {{"decoder", {{"steps", 3}, {"batch", 2}, {"lr", 1e-3}, {"crop_frames", 5}, {"crop_size", 32},
+                                   {"latent_noise", 0.3}, {"data_seed", 7}}}}}};
+  write_json_file(dir / "recipe.json", recipe);
+  RecipeOptions o;
+  o.recipe = dir / "recipe.json";
+  o.run = run;
+  o.stage = "decoder";
+  o.device = "cpu";
+  EXPECT_TRUE(run_recipe(o, [](const std::string&) {}));
+  ASSERT_TRUE(fs::exists(run / "decoder.done.json"));
+  std::map<std::string, torch::Tensor> written;
+  for (const auto& [name, t] : model::read_tensors(run / "vae-decoder.safetensors")) written[name] = t;
+  EXPECT_EQ(count_changed(tensors_named(before, "encoder"), written), 0);
+  EXPECT_EQ(count_changed(tensors_named(before, "latent_"), written), 0);
+  EXPECT_GT(count_changed(tensors_named(before, "decoder"), written), 0);
+  // A recipe without the stage asks nothing of it.
+  write_json_file(dir / "no-decoder.json", Json{{"model", config.to_json()}, {"training", Json::object()}});
+  o.recipe = dir / "no-decoder.json";
+  o.run = dir / "other-run";
+  EXPECT_TRUE(run_recipe(o, [](const std::string&) {}));
+  EXPECT_FALSE(fs::exists(o.run / "decoder.done.json"));
 }
 
 TEST(Trainer, WarmStartWidensConvolutionsThatReadMoreChannelsAndKeepsWhatTheyComputed) {
