@@ -207,10 +207,8 @@ void train_decoder(Run& run) {
   run.mark_done("decoder", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}, {"held_out", report}});
 }
 
-// The whole model with the finished autoencoders loaded and frozen (the fine-tuned decoder once there is one).
-model::KinemaModel model_with_autoencoders(const Run& run, const model::ModelConfig& config) {
-  torch::manual_seed(3);
-  model::KinemaModel m(config);
+// The finished autoencoders (the fine-tuned decoder once there is one) loaded into the model and frozen.
+void load_autoencoders(const Run& run, model::KinemaModel& m) {
   torch::NoGradGuard no_grad;
   const auto vae = model::read_tensors(run.path(run.done("decoder") ? "vae-decoder.safetensors" : "vae.safetensors"));
   for (auto [name, t] : model::state_of(*m->vae)) t.copy_(vae.at(name));
@@ -221,6 +219,13 @@ model::KinemaModel model_with_autoencoders(const Run& run, const model::ModelCon
   for (auto& p : m->vae->parameters()) p.set_requires_grad(false);
   if (m->audio_vae)
     for (auto& p : m->audio_vae->parameters()) p.set_requires_grad(false);
+}
+
+// The whole model with the finished autoencoders loaded and frozen.
+model::KinemaModel model_with_autoencoders(const Run& run, const model::ModelConfig& config) {
+  torch::manual_seed(3);
+  model::KinemaModel m(config);
+  load_autoencoders(run, m);
   return m;
 }
 
@@ -297,6 +302,8 @@ void export_model(Run& run, bool asked_for) {
   Ema ema(*m, 0.0);
   ema.load(model::read_tensors(run.path("dit/checkpoint/ema.safetensors")));
   ema.copy_to(*m);
+  // The DiT's EMA holds the autoencoders as they were when it trained; a decoder fine-tuned later goes over them.
+  if (run.done("decoder")) load_autoencoders(run, m);
   std::string card = model_card(run, config);
   const fs::path extra = run.path("MODEL_CARD.extra.md");
   if (fs::exists(extra)) {

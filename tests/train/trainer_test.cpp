@@ -10,12 +10,14 @@
 
 #include "core/error.h"
 #include "model/kinema_model.h"
+#include "model/model_io.h"
 #include "model/weights.h"
 #include "support/fixture_model.h"
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
 #include "train/latent_cache.h"
 #include "train/loop.h"
+#include "train/optimizer.h"
 #include "train/recipe.h"
 #include "train/stages.h"
 
@@ -200,6 +202,40 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
   o.run = dir / "other-run";
   EXPECT_TRUE(run_recipe(o, [](const std::string&) {}));
   EXPECT_FALSE(fs::exists(o.run / "decoder.done.json"));
+}
+
+TEST(Trainer, ExportTakesTheFineTunedDecoderOverTheOneInTheDitsAverage) {
+  testing::TempDir dir;
+  const auto config = testing::fixture_config({.audio = false});
+  testing::make_fixture_model(dir / "fixture", 1, {.audio = false});  // for its tokenizer
+  const fs::path run = dir / "run";
+  fs::create_directories(run / "dit" / "checkpoint");
+  write_json_file(run / "model.json", config.to_json());
+  fs::copy_file(dir / "fixture" / "tokenizer.model", run / "tokenizer.model");
+  torch::manual_seed(0);
+  model::KinemaModel trained(config);  // as the DiT trained: its average holds the autoencoder it had
+  model::write_tensors(run / "vae.safetensors", model::state_of(*trained->vae));
+  model::write_tensors(run / "dit" / "checkpoint" / "ema.safetensors", Ema(*trained, 0.999).state());
+  model::VideoVae tuned(config.vae);  // other weights, as a fine-tuned decoder has
+  model::write_tensors(run / "vae-decoder.safetensors", model::state_of(*tuned));
+  for (const char* stage : {"vae", "audio", "dit", "decoder"}) write_json_file(run / (std::string(stage) + ".done.json"), Json::object());
+  write_json_file(dir / "recipe.json", Json{{"model", config.to_json()}, {"training", {{"dit", {{"steps", 1}, {"batch", 1}, {"lr", 1e-3}}}}}});
+  RecipeOptions o;
+  o.recipe = dir / "recipe.json";
+  o.run = run;
+  o.stage = "export";
+  o.export_to = dir / "out";
+  o.device = "cpu";
+  EXPECT_TRUE(run_recipe(o, [](const std::string&) {}));
+  const auto exported = model::load_model(dir / "out", config, torch::kCPU, torch::kFloat);
+  const auto want = state_copy(*tuned), old = state_copy(*trained->vae);
+  int checked = 0;
+  for (auto [name, t] : model::state_of(*exported->vae)) {
+    if (name.rfind("decoder", 0) != 0) continue;
+    EXPECT_TRUE(torch::allclose(t, want.at(name), 1e-2, 1e-3)) << name;  // fp16 in the model folder
+    checked += !torch::allclose(t, old.at(name), 1e-2, 1e-3);
+  }
+  EXPECT_GT(checked, 0);  // and not the decoder the DiT's average held
 }
 
 TEST(Trainer, WarmStartWidensConvolutionsThatReadMoreChannelsAndKeepsWhatTheyComputed) {
