@@ -159,11 +159,7 @@ int run_eval(const std::vector<std::string>& argv) {
                                    {"detection_rate", in_view > 0 ? static_cast<double>(pairs) / in_view : 0.0},
                                    {"mean_px", pairs > 0 ? weighted_mean / pairs : 0.0},
                                    {"lag_by_latent_phase", lag.to_json()}};
-  }
-  if (!guided.empty()) {
-    std::printf("fast things (3 px a frame or more), along their motion by place in the latent frame:");
-    for (int p = 0; p < lag.phases(); ++p) std::printf(" %+.2f px (%d)", lag.mean_px(p), lag.frames(p));
-    std::printf("\n");
+    std::printf("%s\n", lag.summary().c_str());
   }
   write_json_file(out, report);
   const Json& s = report["summary"];

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
 #include "eval/clip_reading.h"
@@ -190,6 +191,16 @@ double LatentPhaseLag::mean_px(int phase) const {
 Json LatentPhaseLag::to_json() const {
   Json out = Json::array();
   for (int p = 0; p < phases(); ++p) out.push_back({{"phase", p + 1}, {"frames", frames(p)}, {"mean_px", mean_px(p)}});
+  return out;
+}
+
+std::string LatentPhaseLag::summary() const {
+  std::string out = "fast things (3 px a frame or more), along their motion by place in the latent frame:";
+  char part[48];
+  for (int p = 0; p < phases(); ++p) {
+    std::snprintf(part, sizeof part, " %+.2f px (%d)", mean_px(p), frames(p));
+    out += part;
+  }
   return out;
 }
 

@@ -59,6 +59,7 @@ class LatentPhaseLag {
   int frames(int phase) const { return counts_.at(static_cast<size_t>(phase)); }  // phase 0 .. r - 1
   double mean_px(int phase) const;
   Json to_json() const;  // [{"phase": 1.., "frames", "mean_px"}]
+  std::string summary() const;  // one line: each phase's mean and how many frames it rests on
 
  private:
   std::vector<double> sums_;

@@ -221,9 +221,7 @@ int main(int argc, char** argv) {
                 100.0 * pairs / std::max(1, in_view), in_view, sum / std::max(1, pairs));
     eval::LatentPhaseLag lag(config.vae.temporal_downsample);
     for (const auto& g : tracking[k]) lag.add(g);
-    std::printf("  fast things (3 px a frame or more), along their motion by place in the latent frame:");
-    for (int p = 0; p < lag.phases(); ++p) std::printf(" %+.2f px (%d)", lag.mean_px(p), lag.frames(p));
-    std::printf("\n");
+    std::printf("  %s\n", lag.summary().c_str());
   }
   if (!sheet.empty()) {
     std::vector<const media::Clip*> rows;
