@@ -61,7 +61,9 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.vae.res_blocks = static_cast<int>(vae.integer_or("res_blocks", 1, 0, 16));
   c.vae.temporal_res_blocks = static_cast<int>(vae.integer_or("temporal_res_blocks", 1, 0, 16));
   c.vae.guide_channels = static_cast<int>(vae.integer_or("guide_channels", 0, 0, 64));
+  c.vae.latent_guide = vae.boolean_or("latent_guide", false);
   c.vae.eps = vae.number_or("eps", 1e-6, 0.0, 1.0);
+  check(!c.vae.latent_guide || c.vae.guide_channels > 0, vae, "latent_guide", "needs guide_channels");
   check(c.vae.guide_channels == 0 || c.vae.guide_channels == 4, vae, "guide_channels",
         "must be 0 or 4 (layout colours + flag)");
   check(is_power_of_two(c.vae.spatial_downsample), vae, "spatial_downsample", "must be a power of two");
@@ -172,6 +174,7 @@ Json ModelConfig::to_json() const {
               {"temporal_res_blocks", vae.temporal_res_blocks},
               {"eps", vae.eps}};
   if (vae.guide_channels > 0) j["vae"]["guide_channels"] = vae.guide_channels;
+  if (vae.latent_guide) j["vae"]["latent_guide"] = true;
   if (has_audio())
     j["audio"] = {{"n_fft", audio.n_fft},
                   {"hop", audio.hop},

@@ -42,6 +42,10 @@ struct VaeConfig {
   // that is 1 when there is none), so that in guided mode edges and colours of things come from the
   // simulator's label maps while the latents carry style, light and texture (see vae.h).
   int guide_channels = 0;
+  // A guided decoder can also read the layout at the latent grid (each s x s block folded into channels)
+  // before its middle block, where a few convolutions reach far enough to draw a fast thing where the
+  // simulator has it in each frame rather than where its latent frame left it (see vae.h).
+  bool latent_guide = false;
   double eps = 1e-6;
 };
 

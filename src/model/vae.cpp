@@ -2,6 +2,7 @@
 #include "model/vae.h"
 
 #include "core/error.h"
+#include "model/weights.h"
 
 namespace kinema::model {
 namespace nn = torch::nn;
@@ -112,6 +113,13 @@ VideoVaeImpl::VideoVaeImpl(const VaeConfig& c) : config(c) {
   }
   decoder_norm = register_module("decoder_norm", ChannelNorm(ch[0], c.eps));
   decoder_out = register_module("decoder_out", conv2d(ch[0] + c.guide_channels, 3, 3));
+  if (c.latent_guide) {  // registered last so that the other modules draw the same initial weights as without it
+    const int64_t s = c.spatial_downsample;
+    decoder_guide = register_module("decoder_guide", conv2d(c.guide_channels * s * s, deep, 3));
+    torch::NoGradGuard no_grad;
+    decoder_guide->weight.zero_();
+    decoder_guide->bias.zero_();
+  }
 
   latent_mean = register_buffer("latent_mean", torch::zeros({c.latent_channels}));
   latent_std = register_buffer("latent_std", torch::ones({c.latent_channels}));
@@ -166,8 +174,10 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
   return per_frame(x, [&](torch::Tensor f) {
     torch::Tensor guide;
     if (g > 0) {
-      guide = torch::pixel_shuffle(f.narrow(1, c, g * s * s), s);  // [n, g, H, W]
+      const auto folded = f.narrow(1, c, g * s * s);
+      guide = torch::pixel_shuffle(folded, s);  // [n, g, H, W]
       f = f.narrow(1, 0, c);
+      if (decoder_guide) f = f + decoder_guide(folded);
     }
     const auto with_guide = [&](const torch::Tensor& features) {
       if (!guide.defined()) return features;
@@ -192,6 +202,15 @@ torch::Tensor VideoVaeImpl::normalize(const torch::Tensor& z) const {
 
 torch::Tensor VideoVaeImpl::denormalize(const torch::Tensor& z) const {
   return z * latent_std.view({1, -1, 1, 1, 1}) + latent_mean.view({1, -1, 1, 1, 1});
+}
+
+void load_video_autoencoder(VideoVaeImpl& vae, const std::map<std::string, torch::Tensor>& weights) {
+  torch::NoGradGuard no_grad;
+  for (auto [name, t] : state_of(vae)) {
+    const auto it = weights.find(name);
+    if (it != weights.end()) t.copy_(it->second);
+    else if (name.rfind("decoder_guide.", 0) != 0) fail(ErrorKind::model, "the video autoencoder's weights lack '" + name + "'");
+  }
 }
 
 }  // namespace kinema::model

@@ -12,9 +12,21 @@
 // simulator says where the edges of things are and which colour they are, the network renders the rest
 // (style, light, shading, texture). Without it, the 4x temporal compression smears fast small things and
 // mixes their colours with the sky (measured with tests/train/autoencoder_ceiling_main.cpp).
+//
+// With vae.latent_guide the layout also enters at the latent grid, before the middle block: each s x s block
+// of it folded into channels (so nothing is pooled away) through one convolution added to the features. At
+// full resolution the few convolutions after the layout reach a few pixels, too little to move a fast thing
+// from where its latent frame has it to where the simulator puts it in each of the frame's r frames (the
+// decoder alone drew fast things up to 1.6 px behind in a latent frame's last frame); at the latent grid they
+// reach a latent block or two. The convolution starts at zero, so an autoencoder trained without it decodes
+// the same until its decoder is fine-tuned (training.decoder), and the encoder, the latents and the DiT
+// trained on them stay valid.
 #pragma once
 
 #include <torch/torch.h>
+
+#include <map>
+#include <string>
 
 #include "model/config.h"
 #include "model/layers.h"
@@ -76,9 +88,15 @@ struct VideoVaeImpl : torch::nn::Module {
   torch::nn::ModuleList decoder_up{nullptr};  // per level, coarse to fine: upsample conv then res blocks
   ChannelNorm decoder_norm{nullptr};
   torch::nn::Conv2d decoder_out{nullptr};
+  torch::nn::Conv2d decoder_guide{nullptr};  // vae.latent_guide: folded layout -> features before the middle block
 
   torch::Tensor latent_mean, latent_std;  // buffers, [C]
 };
 TORCH_MODULE(VideoVae);
+
+// Weights into a video autoencoder, every tensor required, except that one with the latent-grid guide
+// (vae.latent_guide) takes weights trained before it existed: that convolution stays at zero and the
+// decoder decodes as they did.
+void load_video_autoencoder(VideoVaeImpl& vae, const std::map<std::string, torch::Tensor>& weights);
 
 }  // namespace kinema::model

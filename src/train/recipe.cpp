@@ -181,18 +181,21 @@ void train_audio(Run& run) {
 // The decoder's fine-tune (optional: only where the recipe has training.decoder): the video decoder trains on
 // with the encoder and the latent statistics frozen, so the latent cache and the DiT stay valid; its latents
 // may be noised (latent_noise) as a DiT leaves them. It starts from vae.safetensors and writes the whole
-// autoencoder to vae-decoder.safetensors, which the model uses from then on.
+// autoencoder to vae-decoder.safetensors, which the model uses from then on. With latent_guide it adds the
+// layout at the latent grid to the decoder (vae.latent_guide, recorded in model.json when the stage starts).
 void train_decoder(Run& run) {
   if (!run.training.contains("decoder") || run.done("decoder") || !run.done("vae") || run.out_of_time()) return;
-  const auto config = run.config();
+  const ConfigReader t(run.training.at("decoder"), run.options.recipe.string() + ": training.decoder");
+  auto config = run.config();
+  if (t.boolean_or("latent_guide", false) && !config.vae.latent_guide) {
+    if (config.vae.guide_channels == 0) t.error("latent_guide", "needs a guided decoder (model.vae.guide_channels)");
+    config.vae.latent_guide = true;
+    write_json_file(run.path("model.json"), config.to_json());
+    run.report("decoder: the layout also enters at the latent grid (vae.latent_guide, now in model.json)");
+  }
   torch::manual_seed(4);
   model::VideoVae vae(config.vae);
-  {
-    torch::NoGradGuard no_grad;
-    const auto weights = model::read_tensors(run.path("vae.safetensors"));
-    for (auto [name, t] : model::state_of(*vae)) t.copy_(weights.at(name));
-  }
-  const ConfigReader t(run.training.at("decoder"), run.options.recipe.string() + ": training.decoder");
+  model::load_video_autoencoder(*vae, model::read_tensors(run.path("vae.safetensors")));
   VaeStageOptions vo = vae_options(t);
   vo.decoder_only = true;
   vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
@@ -210,8 +213,8 @@ void train_decoder(Run& run) {
 // The finished autoencoders (the fine-tuned decoder once there is one) loaded into the model and frozen.
 void load_autoencoders(const Run& run, model::KinemaModel& m) {
   torch::NoGradGuard no_grad;
-  const auto vae = model::read_tensors(run.path(run.done("decoder") ? "vae-decoder.safetensors" : "vae.safetensors"));
-  for (auto [name, t] : model::state_of(*m->vae)) t.copy_(vae.at(name));
+  model::load_video_autoencoder(
+      *m->vae, model::read_tensors(run.path(run.done("decoder") ? "vae-decoder.safetensors" : "vae.safetensors")));
   if (m->audio_vae) {
     const auto audio = model::read_tensors(run.path("audio.safetensors"));
     for (auto [name, t] : model::state_of(*m->audio_vae)) t.copy_(audio.at(name));
@@ -300,9 +303,11 @@ void export_model(Run& run, bool asked_for) {
   const auto config = run.config();
   auto m = model_with_autoencoders(run, config);
   Ema ema(*m, 0.0);
-  ema.load(model::read_tensors(run.path("dit/checkpoint/ema.safetensors")));
+  // The DiT's EMA holds the autoencoders as they were when it trained (without a latent-grid guide, if that
+  // came with the decoder's fine-tune); a decoder fine-tuned later goes over them.
+  ema.load(model::read_tensors(run.path("dit/checkpoint/ema.safetensors")),
+           [](const std::string& name) { return name.rfind("vae.decoder_guide.", 0) == 0; });
   ema.copy_to(*m);
-  // The DiT's EMA holds the autoencoders as they were when it trained; a decoder fine-tuned later goes over them.
   if (run.done("decoder")) load_autoencoders(run, m);
   std::string card = model_card(run, config);
   const fs::path extra = run.path("MODEL_CARD.extra.md");

@@ -8,8 +8,10 @@
 #include <map>
 #include <string>
 
+#include "core/error.h"
 #include "model/audio_autoencoder.h"
 #include "model/vocoder.h"
+#include "model/weights.h"
 #include "support/fixture_model.h"
 
 namespace kinema::model {
@@ -82,6 +84,35 @@ TEST(VideoVae, GuidedDecoderReadsTheLayoutOfEachFrameAndDecodesWithoutOne) {
   layout.narrow(2, 7, 1).uniform_(-1, 1);
   const auto changed = vae->decode(z, layout);
   EXPECT_TRUE(torch::allclose(changed.narrow(2, 0, 7), guided.narrow(2, 0, 7), 1e-5, 1e-5));
+  EXPECT_FALSE(torch::allclose(changed.narrow(2, 7, 1), guided.narrow(2, 7, 1)));
+}
+
+TEST(VideoVae, LatentGridGuideStartsAsTheDecoderWithoutItAndThenReadsTheLayoutOfEachFrame) {
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  VideoVae plain(config);
+  config.latent_guide = true;
+  VideoVae with_grid(config);
+  torch::NoGradGuard no_grad;
+  load_video_autoencoder(*with_grid, state_of(*plain));  // weights from before the guide existed
+  EXPECT_EQ(state_of(*with_grid).size(), state_of(*plain).size() + 2);
+  EXPECT_EQ(with_grid->decoder_guide->weight.abs().max().item<float>(), 0.0f);  // starts at zero
+  auto lacking = state_of(*plain);
+  lacking.erase("decoder_out.bias");
+  EXPECT_THROW(load_video_autoencoder(*with_grid, lacking), Error);  // anything else must be there
+  const auto z = torch::randn({1, 4, 3, 8, 8});
+  auto layout = torch::rand({1, 3, 9, 32, 32}) * 2 - 1;
+  const auto before = plain->decode(z, layout);
+  EXPECT_TRUE(torch::allclose(with_grid->decode(z, layout), before, 1e-5, 1e-5));
+  with_grid->decoder_guide->weight.normal_(0, 0.1);
+  const auto guided = with_grid->decode(z, layout);
+  EXPECT_FALSE(torch::allclose(guided, before, 1e-3, 1e-3));
+  // Still frame by frame: frame 7's layout changes frame 7 alone.
+  layout.narrow(2, 7, 1).uniform_(-1, 1);
+  const auto changed = with_grid->decode(z, layout);
+  EXPECT_TRUE(torch::allclose(changed.narrow(2, 0, 7), guided.narrow(2, 0, 7), 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(changed.narrow(2, 8, 1), guided.narrow(2, 8, 1), 1e-5, 1e-5));
   EXPECT_FALSE(torch::allclose(changed.narrow(2, 7, 1), guided.narrow(2, 7, 1)));
 }
 

@@ -337,6 +337,19 @@ TEST(ModelFolder, TheVocodersSettingsAreReadAndCheckedAndWrittenBack) {
   EXPECT_NE(error_of([&] { Generator::open(dir / "m", DeviceChoice::cpu); }).find("\"gradient\" or \"random\""), std::string::npos);
 }
 
+TEST(ModelFolder, TheDecodersLatentGridGuideIsReadCheckedAndWrittenBack) {
+  Json config = testing::fixture_config().to_json();
+  EXPECT_FALSE(model::ModelConfig::parse(config, "model.json").vae.latent_guide);  // the default
+  EXPECT_FALSE(config["vae"].contains("latent_guide"));  // models without it keep their model.json as it was
+  config["vae"]["latent_guide"] = true;
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("latent_guide: needs guide_channels"),
+            std::string::npos);
+  config["vae"]["guide_channels"] = 4;
+  const auto parsed = model::ModelConfig::parse(config, "model.json");
+  EXPECT_TRUE(parsed.vae.latent_guide);
+  EXPECT_EQ(parsed.to_json().at("vae").at("latent_guide"), true);
+}
+
 TEST(ModelFolder, MissingFolderOrFilesAreNamed) {
   testing::TempDir dir;
   EXPECT_NE(error_of([&] { Generator::open(dir / "nothing"); }).find("no model folder at"), std::string::npos);

@@ -56,11 +56,7 @@ int main(int argc, char** argv) {
   }
   const auto config = model::ModelConfig::load(run / "model.json");
   model::VideoVae vae(config.vae);
-  {
-    torch::NoGradGuard no_grad;
-    const auto weights = model::read_tensors(weights_file.empty() ? run / "vae.safetensors" : weights_file);
-    for (auto [name, t] : model::state_of(*vae)) t.copy_(weights.at(name));
-  }
+  model::load_video_autoencoder(*vae, model::read_tensors(weights_file.empty() ? run / "vae.safetensors" : weights_file));
   vae->eval();
   // The sound paths: the log-mel front end and the vocoder as it was first shipped (Griffin-Lim from random
   // phase), with phase from the magnitude's slopes, as the model's config has it (also sharpening attacks),
