@@ -14,13 +14,13 @@
 // mixes their colours with the sky (measured with tests/train/autoencoder_ceiling_main.cpp).
 //
 // With vae.latent_guide the layout also enters at the latent grid, before the middle block: each s x s block
-// of it folded into channels (so nothing is pooled away) through one convolution added to the features. At
-// full resolution the few convolutions after the layout reach a few pixels, too little to move a fast thing
-// from where its latent frame has it to where the simulator puts it in each of the frame's r frames (the
-// decoder alone drew fast things up to 1.6 px behind in a latent frame's last frame); at the latent grid they
-// reach a latent block or two. The convolution starts at zero, so an autoencoder trained without it decodes
-// the same until its decoder is fine-tuned (training.decoder), and the encoder, the latents and the DiT
-// trained on them stay valid.
+// of it folded into channels (so nothing is pooled away) through one convolution added to the features.
+// Otherwise the layout meets the features only at half and full resolution, where few channels and layers
+// follow it, and the decoder alone drew fast things up to 1.6 px behind in a latent frame's last picture;
+// at the latent grid the widest features and the middle block see it (kinema-tiny's fine-tuned decoder:
+// docs/MODEL.md, "Fast motion stutters"). The convolution starts at zero, so an autoencoder trained without
+// it decodes the same until its decoder is fine-tuned (training.decoder), and the encoder, the latents and
+// the DiT trained on them stay valid.
 #pragma once
 
 #include <torch/torch.h>
