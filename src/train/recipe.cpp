@@ -1,6 +1,7 @@
 // The built-in model's training recipe.
 #include "train/recipe.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -249,6 +250,7 @@ void train_dit(Run& run) {
   d.audio_weight = t.number_or("audio_weight", d.audio_weight, 0, 100);
   d.timestep_shift = t.number_or("timestep_shift", d.timestep_shift, 0.1, 20);
   d.pure_noise_share = t.number_or("pure_noise_share", d.pure_noise_share, 0, 1);
+  d.look_weight = t.number_or("look_weight", d.look_weight, 0, 1000);
   const model::MelVocoder* sound = config.has_audio() ? &vocoder : nullptr;
   const bool guided = config.dit.guide_channels > 0;
   SampleSource source = world_source(config, {.base_seed = run.data_seed("dit"), .guide = guided});
@@ -267,8 +269,13 @@ void train_dit(Run& run) {
       scene_of = [config, base_seed](uint64_t index) { return world_scene_features(config, base_seed, index); };
     source = latent_cache_source(co, base_seed, scene_of);
   }
-  const auto result = run_loop(*m, run.loop("dit"), dit_loss_parts(), source, dit_step(m, tokenizer, sound, d),
-                               run.report, run.stop);
+  LoopOptions loop = run.loop("dit");
+  // A decoder fine-tune may add the layout at the latent grid after the DiT's last checkpoint (the decoder stage
+  // comes later); the autoencoders stay frozen here, so that convolution is not the DiT's to resume.
+  if (config.vae.latent_guide &&
+      std::find(loop.added_modules.begin(), loop.added_modules.end(), "vae.decoder_guide") == loop.added_modules.end())
+    loop.added_modules.push_back("vae.decoder_guide");
+  const auto result = run_loop(*m, loop, dit_loss_parts(), source, dit_step(m, tokenizer, sound, d), run.report, run.stop);
   if (result.finished) run.mark_done("dit", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
 }
 

@@ -229,6 +229,12 @@ torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& 
   return torch::where(torch::rand({count}, g) < pure_noise_share, near_one, t);
 }
 
+torch::Tensor look_loss(const torch::Tensor& v, const torch::Tensor& target, const torch::Tensor& t) {
+  // x0 implied by the prediction minus the true x0 is -t (v - target).
+  const auto error = (v - target) * t.view({-1, 1, 1, 1, 1});
+  return torch::avg_pool3d(error, {1, 4, 4}, {1, 4, 4}, {0, 0, 0}, /*ceil_mode=*/true).pow(2).mean();
+}
+
 std::vector<std::string> dit_loss_parts() { return {"loss", "video", "audio"}; }
 
 StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const model::MelVocoder* vocoder,
@@ -281,8 +287,11 @@ StepFn dit_step(model::KinemaModel m, const text::Tokenizer& tokenizer, const mo
     }
 
     const auto out = m->dit->forward(in);
-    const auto video_loss = (out.video.to(torch::kFloat) - (noise - x0)).pow(2).mean();
+    const auto v = out.video.to(torch::kFloat), target = noise - x0;
+    const auto video_loss = (v - target).pow(2).mean();
     auto loss = video_loss;
+    // Part of "loss" only (the loss log keeps its columns): loss - video - audio_weight x audio.
+    if (o.look_weight > 0) loss = loss + o.look_weight * look_loss(v, target, t);
     double audio_value = 0;
     if (c.has_audio()) {
       const auto audio_loss = (out.audio.to(torch::kFloat) - (audio_noise - a0)).pow(2).mean();

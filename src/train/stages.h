@@ -48,7 +48,14 @@ struct DitStageOptions {
   // Share of samples at t uniform in [0.99, 1) instead: at t = 1 the look (sky, style, light) must come from
   // the prompt, the scene or the held frames, yet even a shift of 5 puts only 0.14% of samples above 0.99.
   double pure_noise_share = 0.0;
+  // Weight of a second video term: the squared error of the clean latents the DiT implies (x_t - t v) averaged
+  // over each 4 x 4 latent block of each latent frame. Random errors mostly cancel in a block's mean, so this
+  // weighs what is wrong across a whole region (the sky's colour and gradient, the floor's, a style's palette)
+  // and, through the factor t, most at the noisy end where that look is decided. 0: the plain flow loss.
+  double look_weight = 0.0;
 };
+// The look term above for predicted velocities `v` against `target` at noise levels `t` ([B]).
+torch::Tensor look_loss(const torch::Tensor& v, const torch::Tensor& target, const torch::Tensor& t);
 // `count` training noise levels in (0, 1) from `g` (see DitStageOptions::timestep_shift and pure_noise_share).
 // With a share of 0 it draws from `g` exactly as it did before the share existed, so older runs resume alike.
 torch::Tensor training_timesteps(int64_t count, double shift, torch::Generator& g, double pure_noise_share = 0.0);

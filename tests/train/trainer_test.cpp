@@ -248,6 +248,54 @@ TEST(Trainer, ExportTakesTheFineTunedDecoderOverTheOneInTheDitsAverage) {
   EXPECT_GT(exported->vae->decoder_guide->weight.abs().max().item<float>(), 0.0f);
 }
 
+// The decoder's fine-tune can add the layout at the latent grid after the DiT's last checkpoint: the DiT stage
+// resumes all the same (that convolution belongs to the frozen autoencoder, not to what the DiT resumes).
+TEST(Trainer, DitStageResumesAfterTheDecoderGainedTheLatentGridGuide) {
+  testing::TempDir dir;
+  auto config = testing::fixture_config({.audio = false});
+  config.vae.guide_channels = 4;
+  config.dit.guide_channels = 3 * config.vae.temporal_downsample + 1;
+  testing::make_fixture_model(dir / "fixture", 1, {.audio = false});  // for its tokenizer
+  config.text.vocab_size = text::Tokenizer::load(dir / "fixture" / "tokenizer.model").vocab_size();
+  const fs::path run = dir / "run";
+  fs::create_directories(run);
+  fs::copy_file(dir / "fixture" / "tokenizer.model", run / "tokenizer.model");
+  torch::manual_seed(0);
+  model::VideoVae vae(config.vae);
+  model::write_tensors(run / "vae.safetensors", model::state_of(*vae));
+  for (const char* stage : {"prepare", "vae", "audio"}) write_json_file(run / (std::string(stage) + ".done.json"), Json::object());
+  RecipeOptions o;
+  o.recipe = dir / "recipe.json";
+  o.run = run;
+  o.stage = "dit";
+  o.device = "cpu";
+  const auto recipe = [&](int steps) {
+    write_json_file(o.recipe, Json{{"model", config.to_json()},
+                                   {"training", {{"dit", {{"steps", steps}, {"batch", 1}, {"lr", 1e-3}, {"data_seed", 5}}}}}});
+  };
+  write_json_file(run / "model.json", config.to_json());
+  recipe(1);
+  EXPECT_TRUE(run_recipe(o, [](const std::string&) {}));
+  ASSERT_TRUE(fs::exists(run / "dit.done.json"));
+  ASSERT_FALSE(model::read_tensors(run / "dit" / "checkpoint" / "model.safetensors").count("vae.decoder_guide.weight"));
+
+  // Then the decoder stage's outcome: the guide in model.json and in the decoder's weights; one more DiT step asked.
+  config.vae.latent_guide = true;
+  write_json_file(run / "model.json", config.to_json());
+  model::VideoVae tuned(config.vae);
+  model::write_tensors(run / "vae-decoder.safetensors", model::state_of(*tuned));
+  write_json_file(run / "decoder.done.json", Json::object());
+  fs::remove(run / "dit.done.json");
+  recipe(2);
+  std::vector<std::string> lines;
+  EXPECT_TRUE(run_recipe(o, [&](const std::string& line) { lines.push_back(line); }));
+  EXPECT_TRUE(fs::exists(run / "dit.done.json"));
+  bool resumed = false;
+  for (const auto& line : lines) resumed = resumed || line.find("resuming at step 1") != std::string::npos;
+  EXPECT_TRUE(resumed);
+  EXPECT_EQ(read_json_file(run / "dit" / "checkpoint" / "state.json").value("step", 0), 2);
+}
+
 TEST(Trainer, WarmStartWidensConvolutionsThatReadMoreChannelsAndKeepsWhatTheyComputed) {
   testing::TempDir dir;
   torch::manual_seed(0);
@@ -305,7 +353,9 @@ TEST(Trainer, DiffusionTransformerLossFallsWithGuideAndConditionChannels) {
   const auto tokenizer = text::Tokenizer::load(dir / "fixture" / "tokenizer.model");
   const model::MelVocoder vocoder(config.audio, config.clip.audio_sample_rate);
   auto o = options(dir / "dit", "dit", 40);
-  run_loop(*m, o, dit_loss_parts(), synthetic, dit_step(m, tokenizer, &vocoder, {}), [](const std::string&) {});
+  // With the look term on: it joins the loss the loop reports.
+  run_loop(*m, o, dit_loss_parts(), synthetic, dit_step(m, tokenizer, &vocoder, {.look_weight = 1.0}),
+           [](const std::string&) {});
   const auto l = losses(dir / "dit" / "loss.csv");
   EXPECT_LT(mean(l, 30, 40), 0.8 * mean(l, 0, 10));
 }
@@ -426,6 +476,23 @@ TEST(Trainer, PureNoiseShareOfTrainingTimesteps) {
   const auto u = torch::sigmoid(torch::randn({64}, b));
   EXPECT_TRUE(torch::allclose(training_timesteps(64, 5.0, a, 0.0), 5.0 * u / (1 + 4.0 * u)));
   EXPECT_TRUE(torch::equal(torch::randn({4}, a), torch::randn({4}, b)));  // the generators are still in step
+}
+
+// The look term weighs an error shared by a whole region and not one that alternates inside it, and more
+// at the noisy end: the implied x0 is off by t times the velocity's error.
+TEST(Trainer, LookLossWeighsRegionWideErrorsByTheNoiseLevel) {
+  const auto target = torch::randn({2, 8, 3, 8, 8});
+  const auto t = torch::tensor({1.0f, 0.5f});
+  // The sky a shade off everywhere: each block's mean is off by 0.2, by t x 0.2 in x0.
+  const auto shade = look_loss(target + 0.2, target, t).item<double>();
+  EXPECT_NEAR(shade, (0.2 * 0.2 + 0.1 * 0.1) / 2, 1e-6);
+  // A checkerboard of +-0.2 (as large at every element) cancels inside each 4 x 4 block.
+  const auto idx = torch::arange(8);
+  const auto board = ((idx.view({8, 1}) + idx.view({1, 8})) % 2 * 2 - 1).to(torch::kFloat) * 0.2;
+  EXPECT_NEAR(look_loss(target + board, target, t).item<double>(), 0.0, 1e-9);
+  EXPECT_NEAR((board.pow(2)).mean().item<double>(), 0.04, 1e-6);
+  // Only the noisy sample counts when its clean twin (t = 0) is equally wrong.
+  EXPECT_NEAR(look_loss(target + 0.2, target, torch::tensor({1.0f, 0.0f})).item<double>(), 0.04 / 2, 1e-6);
 }
 
 // A module added to a network after its checkpoint was written (named in added_modules) starts from its
