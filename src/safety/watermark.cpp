@@ -226,48 +226,16 @@ std::vector<float> local_median(const Grid& g, int radius) {
 }
 
 // All frames' high-passed, clipped luma on the unit grid, summed onto one tile (mean per tile position).
-// Separable box mean with edges clamped.
-std::vector<float> box_mean(const std::vector<float>& v, int width, int height, int radius) {
-  std::vector<float> tmp(v.size()), out(v.size());
-  const auto at = [](int i, int n) { return std::clamp(i, 0, n - 1); };
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      double s = 0;
-      for (int d = -radius; d <= radius; ++d) s += v[static_cast<size_t>(y) * width + at(x + d, width)];
-      tmp[static_cast<size_t>(y) * width + x] = static_cast<float>(s / (2 * radius + 1));
-    }
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      double s = 0;
-      for (int d = -radius; d <= radius; ++d) s += tmp[static_cast<size_t>(at(y + d, height)) * width + x];
-      out[static_cast<size_t>(y) * width + x] = static_cast<float>(s / (2 * radius + 1));
-    }
-  return out;
-}
-
 std::vector<double> fold(const media::Clip& clip, double unit) {
-  static const double norm_floor = getenv("WM_FLOOR") ? atof(getenv("WM_FLOOR")) : 0;
-  static const int norm_radius = getenv("WM_NR") ? atoi(getenv("WM_NR")) : 4;
-  static const double clip_at = getenv("WM_CLIP") ? atof(getenv("WM_CLIP")) : kResidualClip;
   std::vector<double> sum(kTile * kTile, 0.0), count(kTile * kTile, 0.0);
   for (int f = 0; f < clip.frame_count(); ++f) {
     const Grid g = resample(luma(clip.frame(f), clip.width * clip.height), clip.width, clip.height, unit);
     const std::vector<float> mean = local_median(g, static_cast<int>(kHighPassRadius));
-    std::vector<float> residual(g.values.size()), energy(g.values.size());
-    for (size_t i = 0; i < residual.size(); ++i) {
-      residual[i] = g.values[i] - mean[i];
-      energy[i] = residual[i] * residual[i];
-    }
-    std::vector<float> local;
-    if (norm_floor > 0) local = box_mean(energy, g.width, g.height, norm_radius);
     for (int y = 0; y < g.height; ++y)
       for (int x = 0; x < g.width; ++x) {
         const size_t i = static_cast<size_t>(y) * g.width + x;
-        double r = residual[i];
-        if (norm_floor > 0) r /= std::max<double>(std::sqrt(local[i]), norm_floor);
-        r = std::clamp<double>(r, -clip_at, clip_at);
         const int t = (y % kTile) * kTile + (x % kTile);
-        sum[t] += r;
+        sum[t] += std::clamp<double>(g.values[i] - mean[i], -kResidualClip, kResidualClip);
         count[t] += 1;
       }
   }

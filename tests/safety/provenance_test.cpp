@@ -195,10 +195,14 @@ TEST_F(Provenance, CancelledExportWritesNothing) {
   EXPECT_FALSE(fs::exists(dir / "clip.mp4"));
 }
 
-// `kinema generate` on the fixture model, then `kinema verify --json`, as a user would run them.
+// `kinema generate` on the fixture model, then `kinema verify --json`, as a user would run them. The fixture
+// draws flat grey at 128x128, a clean picture of the built-in model's size: its usual 32x32 noise leaves the
+// watermark at the edge of detection (bit accuracy 0.81-0.89, one generation id in sixteen not read), and what
+// the watermark survives is measured on world pictures (watermark_test.cpp).
 TEST_F(Provenance, CliGenerateThenVerify) {
   const std::string env = "KINEMA_SIGNING_DIR=" + shell_quote((dir / "signing").string()) + " ";
-  run_command(shell_quote(KINEMA_FIXTURE_PATH) + " " + shell_quote((dir / "model").string()) + " >/dev/null");
+  run_command(shell_quote(KINEMA_FIXTURE_PATH) + " " + shell_quote((dir / "model").string()) +
+              " --flat --size 128 >/dev/null");
   run_command(env + shell_quote(KINEMA_CLI_PATH) + " generate --model " + shell_quote((dir / "model").string()) +
               " --prompt 'a red ball bounces' --seed 5 --seconds 2 --steps 2 --out " +
               shell_quote((dir / "clip.mp4").string()) + " >/dev/null 2>&1");
@@ -212,10 +216,10 @@ TEST_F(Provenance, CliGenerateThenVerify) {
   EXPECT_TRUE(j["manifest"]["trusted"].get<bool>());
   EXPECT_EQ(j["manifest"]["claim"]["kinema"]["model"], "fixture");
   EXPECT_EQ(j["manifest"]["claim"]["kinema"]["seed"], 5);
-  EXPECT_TRUE(j["watermark"]["found"].get<bool>());
-  // The fixture's 32x32 frames are too small to hold the visible mark: none is drawn, and the manifest says so.
-  EXPECT_FALSE(j["visible_mark"]["recorded_on"].get<bool>());
-  EXPECT_FALSE(j["visible_mark"]["seen"].get<bool>());
+  EXPECT_TRUE(j["watermark"]["found"].get<bool>()) << j["watermark"].dump();
+  EXPECT_TRUE(j["watermark"]["matches_manifest"].get<bool>()) << j.dump(2);
+  EXPECT_TRUE(j["visible_mark"]["recorded_on"].get<bool>());
+  EXPECT_TRUE(j["visible_mark"]["seen"].get<bool>());
 
   run_command(env + shell_quote(KINEMA_CLI_PATH) + " generate --model " + shell_quote((dir / "model").string()) +
               " --prompt 'a red ball bounces' --seed 5 --seconds 2 --steps 2 --no-visible-mark --out " +
@@ -224,6 +228,7 @@ TEST_F(Provenance, CliGenerateThenVerify) {
                                            shell_quote((dir / "nomark.mp4").string()) + " --json"));
   EXPECT_TRUE(off["synthetic"].get<bool>());
   EXPECT_FALSE(off["visible_mark"]["recorded_on"].get<bool>());
+  EXPECT_FALSE(off["visible_mark"]["seen"].get<bool>());
 }
 
 }  // namespace

@@ -66,6 +66,30 @@ TEST_F(Watermark, DifferentIdsGiveDifferentPatterns) {
   EXPECT_EQ(detect_watermark(b).generation_id, 2u);
 }
 
+// The fixture model's clips, 32x32 at 8 fps for 2 s, are a quarter of the height the pattern is drawn for: a
+// cell is one pixel. Every id must still read back from the file Kinema writes (one in eight did not while
+// the decoder took out the neighbouring cells' share as it is at full resolution, which a pixel per cell
+// does not have).
+TEST_F(Watermark, ReadsEveryIdOnThirtyTwoPixelFrames) {
+  world::Scene scene = world::random_scene(41);
+  scene.format = {.width = 32, .height = 32, .fps = 8, .frames = 17, .sample_rate = 16000};
+  world::WorldOptions options;
+  options.sound.events = options.sound.ambience = false;
+  const media::Clip original = world::render_scene(scene, options).shots.at(0).clip;
+  int read = 0;
+  for (uint32_t k = 1; k <= 24; ++k) {
+    media::Clip clip = original;
+    const uint32_t id = 0x9e3779b9u * k;
+    embed_watermark(clip, id);
+    media::write_mp4(clip, dir / "small.mp4");
+    const WatermarkReading r = detect_watermark(media::read_mp4(dir / "small.mp4").clip);
+    EXPECT_TRUE(r.found && r.generation_id == id) << "id " << std::hex << id << std::dec << ": bit accuracy "
+                                                  << r.bit_accuracy << ", sync " << r.sync_score;
+    read += r.found && r.generation_id == id;
+  }
+  EXPECT_EQ(read, 24);
+}
+
 TEST_F(Watermark, SurvivesX264AtCrf28) { expect_survives("x264 CRF 28", {11, 12, 13}); }
 TEST_F(Watermark, SurvivesVp9) { expect_survives("VP9 CRF 32", {14, 15}); }
 TEST_F(Watermark, SurvivesScalingDownToThreeQuarters) { expect_survives("scale 0.75x", {16, 17}); }

@@ -15,7 +15,7 @@ model::ModelConfig fixture_config(const FixtureOptions& options) {
   Json j = {
       {"name", "fixture"},
       {"version", "test"},
-      {"clip", {{"width", 32}, {"height", 32}, {"fps", 8}, {"frames", 9}, {"max_frames", 17}, {"audio_sample_rate", 8000}}},
+      {"clip", {{"width", options.size}, {"height", options.size}, {"fps", 8}, {"frames", 9}, {"max_frames", 17}, {"audio_sample_rate", 8000}}},
       {"text_encoder", {{"vocab_size", 64}, {"width", 32}, {"depth", 1}, {"heads", 2}, {"ffn_dim", 64}, {"max_tokens", 32}}},
       {"vae",
        {{"latent_channels", 4}, {"channels", {8, 16, 16}}, {"spatial_downsample", 4}, {"temporal_downsample", 4},
@@ -53,6 +53,10 @@ void make_fixture_model(const fs::path& dir, uint64_t seed, const FixtureOptions
     // Random weights, but with latent statistics a real model would have, so decoding is well scaled.
     torch::NoGradGuard no_grad;
     model->vae->latent_std.fill_(0.5);
+    if (options.flat_picture) {
+      model->vae->decoder_out->weight.zero_();
+      model->vae->decoder_out->bias.zero_();
+    }
   }
   model::save_model(dir, model, dir / "tokenizer.model",
                     "# fixture\nRandom weights for tests. Not a model: it makes noise.\n",

@@ -14,9 +14,13 @@ struct FixtureOptions {
   int condition_channels = 0;
   bool guided = false;  // guide channels for the world's layout and sound events
   uint64_t max_shard_bytes = 64 << 10;  // small, so the fixture has several shards and an index
+  // The decoder draws one flat grey, whatever the latents: clean frames for tests of what is added to the
+  // picture afterwards (the invisible watermark is made for a model's smooth pictures, not for noise).
+  bool flat_picture = false;
+  int size = 32;  // frame width and height, a multiple of 8
 };
 
-// The fixture's config: 32x32 at 8 fps, 9 frames (up to 17), 8 kHz sound; tiny networks.
+// The fixture's config: 32x32 (options.size) at 8 fps, 9 frames (up to 17), 8 kHz sound; tiny networks.
 model::ModelConfig fixture_config(const FixtureOptions& options = {});
 
 // Writes a fixture model folder into dir with weights drawn from `seed`.
