@@ -128,11 +128,21 @@ class Reader {
         filler(t.text);
         continue;
       }
-      if (m.what != Concept::colour && m.what != Concept::size && m.what != Concept::count &&
-          m.what != Concept::stack && m.what != Concept::kind && m.what != Concept::kinds && m.what != Concept::outfit)
-        flush_stack_reference();
+      const bool noun_phrase = m.what == Concept::colour || m.what == Concept::size || m.what == Concept::count ||
+                               m.what == Concept::stack || m.what == Concept::kind || m.what == Concept::kinds;
+      if (!noun_phrase && m.what != Concept::outfit) flush_stack_reference();
+      if (!noun_phrase) joining_ = false;
+      if (m.what != Concept::colour) wearing_ = false;
+      after_noun_ = after_floor_ = false;
       switch (m.what) {
-        case Concept::colour: pending_colours_.push_back(static_cast<Colour>(m.value)); break;
+        case Concept::colour:
+          // "a character in blue": the colour after the character is what it wears.
+          if (wearing_) {
+            for (int i : last_np_) subjects[i].colour = static_cast<Colour>(m.value), subjects[i].colour_given = true;
+            break;
+          }
+          pending_colours_.push_back(static_cast<Colour>(m.value));
+          break;
         case Concept::size: pending_size_ = static_cast<Size>(m.value); break;
         case Concept::count: pending_count_ = m.value; break;
         case Concept::stack: pending_stack_ = true; break;
@@ -141,6 +151,8 @@ class Reader {
         case Concept::floor:
           if (std::find(floors.begin(), floors.end(), static_cast<Material>(m.value)) == floors.end())
             floors.push_back(static_cast<Material>(m.value));
+          last_floor_ = static_cast<Material>(m.value);
+          after_floor_ = true;
           expect_ = Expect::none;
           break;
         case Concept::action: action(static_cast<Action>(m.value)); break;
@@ -180,12 +192,24 @@ class Reader {
   std::optional<LightChange> change;
   std::optional<Style> style;
   std::vector<Sound> sounds;
+  std::vector<Material> patch_floors;  // floors named as a patch ("an ice patch"), never the main floor
 
  private:
   void filler(const std::string& word) {
     if (word == "the") definite_ = true;
     else if (word == "a" || word == "an") definite_ = false;
     else if ((word == "at" || word == "towards" || word == "toward") && expect_ == Expect::throw_at) expect_ = Expect::target;
+    // "a character in red", "a girl wearing blue": a colour next is the character's.
+    if ((word == "in" || word == "wearing") && after_noun_ && !last_np_.empty() &&
+        std::all_of(last_np_.begin(), last_np_.end(), [&](int i) { return subjects[i].kind == Kind::character; }))
+      wearing_ = true;
+    // "a red ball and a blue ball fall": one verb for both, while neither has one yet.
+    if (word == "and" && after_noun_ && !acted_) joining_ = true;
+    if ((word == "patch" || word == "patches") && after_floor_ && last_floor_)
+      if (std::find(patch_floors.begin(), patch_floors.end(), *last_floor_) == patch_floors.end())
+        patch_floors.push_back(*last_floor_);
+    if (word != "a" && word != "an" && word != "the" && word != "in" && word != "wearing") after_noun_ = false;
+    if (word != "patch" && word != "patches") after_floor_ = false;
   }
 
   void clear_pending() {
@@ -265,6 +289,7 @@ class Reader {
     }
     attach(group);
     clear_pending();
+    after_noun_ = true;
   }
 
   // A noun phrase is the object of what came before it, or the new subject of what follows.
@@ -284,13 +309,23 @@ class Reader {
         if (actor >= 0 && subjects[group.back()].kind == Kind::box && group.back() != actor) subjects[actor].on = group.back();
         break;
       case Expect::none:
-      case Expect::throw_at: current_ = group; break;
+      case Expect::throw_at:
+        if (joining_ && expect_ == Expect::none) {
+          for (int i : group)
+            if (std::find(current_.begin(), current_.end(), i) == current_.end()) current_.push_back(i);
+        } else {
+          current_ = group;
+          acted_ = false;
+        }
+        break;
     }
+    joining_ = false;
     if (expect_ == Expect::throw_at) current_ = group;
     expect_ = Expect::none;
   }
 
   void action(Action a) {
+    acted_ = true;
     pending_colours_.clear();
     if (current_.empty()) {
       pending_action_ = a;
@@ -331,10 +366,21 @@ class Reader {
       case Outcome::intact: who = latest([](const Subject& s) { return s.kind == Kind::glass; }); break;
       case Outcome::topple: who = latest([](const Subject& s) { return s.kind == Kind::box || s.kind == Kind::glass; }); break;
       case Outcome::fall:
-      case Outcome::trip: who = latest([](const Subject& s) { return s.kind == Kind::character; }); break;
+      case Outcome::trip:
+        who = latest([](const Subject& s) { return s.kind == Kind::character; });
+        if (who < 0 && o == Outcome::fall) {  // "the tower falls over": with no one to fall, things topple
+          o = Outcome::topple;
+          who = latest([](const Subject& s) { return s.kind == Kind::box || s.kind == Kind::glass; });
+        }
+        break;
       case Outcome::collide:
         who = current_.empty() ? -1 : current_.front();
         expect_ = Expect::hit;
+        // "a ball and a box collide": the first runs into the second.
+        if (current_.size() >= 2 && subjects[current_[0]].target < 0) {
+          subjects[current_[0]].target = current_[1];
+          expect_ = Expect::none;
+        }
         break;
       case Outcome::lie_still: who = current_.empty() ? -1 : current_.front(); break;
     }
@@ -360,6 +406,12 @@ class Reader {
   std::optional<Action> pending_action_;
   std::vector<int> current_, last_np_;
   Expect expect_ = Expect::none;
+  bool after_noun_ = false;   // the last word read closed a noun phrase
+  bool wearing_ = false;      // "in" or "wearing" after a character: a colour next is its clothes'
+  bool joining_ = false;      // "and" between subjects: the next noun phrase joins the current subjects
+  bool acted_ = false;        // the current subjects have a verb
+  bool after_floor_ = false;  // the last word read named a floor
+  std::optional<Material> last_floor_;
 };
 
 // ---- laying out the stage ----
@@ -397,7 +449,12 @@ class Stage {
 
   void choose_floor() {
     std::optional<Material> main;
+    const auto patch = [&](Material m) {
+      return std::find(r_.patch_floors.begin(), r_.patch_floors.end(), m) != r_.patch_floors.end();
+    };
     for (Material m : r_.floors)
+      if (m != Material::water && !patch(m) && !main) main = m;
+    for (Material m : r_.floors)  // only patches named: the first of them is the floor after all
       if (m != Material::water && !main) main = m;
     if (!main) {  // sounds hint at the floor
       if (heard(Sound::clang) || heard(Sound::hum)) main = Material::metal;
@@ -419,7 +476,13 @@ class Stage {
       s.told_still = has(Outcome::lie_still);
       switch (s.kind) {
         case Kind::ball: s.action = has(Outcome::bounce) ? Action::drop : has(Outcome::collide) ? Action::roll : Action::rest; break;
-        case Kind::box: s.action = Action::rest; break;
+        case Kind::box:
+          // "a box scrapes along the floor", "a box and a ball collide": it slides.
+          s.action = (heard(Sound::scrape) && r_.subjects.size() == 1 && s.stack < 0) ||
+                             (has(Outcome::collide) && s.target >= 0)
+                         ? Action::slide
+                         : Action::rest;
+          break;
         case Kind::glass: s.action = has(Outcome::in_pieces) || has(Outcome::intact) ? Action::drop : Action::rest; break;
         case Kind::character: s.action = has(Outcome::fall) || has(Outcome::trip) ? Action::run : Action::walk; break;
       }
@@ -584,13 +647,28 @@ class Stage {
     return false;
   }
 
+  // Boxes go straight up a stack, unless the stack is said to topple with nothing sent at it: then each box
+  // overhangs the one below (by 0.8 of its half width, 1.15 in a stack of two), so the boxes above the bottom
+  // one have their weight past its edge and the stack tips over by itself.
   void place_above(int i) {
     for (size_t k = 0; k < s_.objects.size(); ++k)
       if (s_.objects[k].on == i && !placed_.count(static_cast<int>(k))) {
-        put(static_cast<int>(k), s_.objects[i].x);
+        int height = 0;
+        for (const Subject& o : r_.subjects) height += o.stack >= 0 && o.stack == r_.subjects[k].stack;
+        const double share = height <= 2 ? 1.15 : 0.8;
+        const double lean = topples_unprompted(static_cast<int>(k)) ? share * box_half_size(s_.objects[i].size).x : 0.0;
+        put(static_cast<int>(k), s_.objects[i].x + lean * s_.objects[k].direction);
         s_.objects[k].action = Action::rest;
         place_above(static_cast<int>(k));
       }
+  }
+
+  bool topples_unprompted(int i) const {
+    const Subject& sub = r_.subjects[i];
+    if (sub.stack < 0 || !sub.outcomes.count(Outcome::topple)) return false;
+    for (const Subject& o : r_.subjects)
+      if (o.target >= 0 && r_.subjects[o.target].stack == sub.stack) return false;
+    return true;
   }
 
   // Patches lie where they matter: ahead of a walker, under a dropped thing, else in the middle.

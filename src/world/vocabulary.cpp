@@ -80,6 +80,7 @@ constexpr Phrase kPhrases[] = {
     {"tumbles down", m(C::action, v(Action::drop))}, {"plummets", m(C::action, v(Action::drop))}, {"dropped", m(C::action, v(Action::drop))},
     {"falling", m(C::action, v(Action::drop))}, {"drop", m(C::action, v(Action::drop))}, {"fall", m(C::action, v(Action::drop))},
     {"dropping", m(C::action, v(Action::drop))}, {"falls from above", m(C::action, v(Action::drop))},
+    {"lands", m(C::action, v(Action::drop))}, {"land", m(C::action, v(Action::drop))}, {"landing", m(C::action, v(Action::drop))},
     {"is thrown", m(C::action, v(Action::throw_))}, {"flies", m(C::action, v(Action::throw_))}, {"is tossed", m(C::action, v(Action::throw_))},
     {"is hurled", m(C::action, v(Action::throw_))}, {"is lobbed", m(C::action, v(Action::throw_))}, {"thrown", m(C::action, v(Action::throw_))},
     {"tossed", m(C::action, v(Action::throw_))}, {"hurled", m(C::action, v(Action::throw_))}, {"throw", m(C::action, v(Action::throw_))},
@@ -129,6 +130,7 @@ constexpr Phrase kPhrases[] = {
     {"broken", m(C::outcome, v(Outcome::in_pieces))}, {"shards", m(C::outcome, v(Outcome::in_pieces))},
     {"fragments", m(C::outcome, v(Outcome::in_pieces))}, {"shattered", m(C::outcome, v(Outcome::in_pieces))},
     {"intact", m(C::outcome, v(Outcome::intact))}, {"unbroken", m(C::outcome, v(Outcome::intact))},
+    {"gently", m(C::outcome, v(Outcome::intact))},  // "a glass lands gently": it does not break
     {"survives", m(C::outcome, v(Outcome::intact))}, {"in one piece", m(C::outcome, v(Outcome::intact))},
     // camera
     {"static camera", m(C::camera, v(CameraMove::static_))}, {"the camera holds still", m(C::camera, v(CameraMove::static_))},
@@ -236,8 +238,8 @@ constexpr Phrase kPhrases[] = {
     {"scene", m(C::filler)}, {"background", m(C::filler)}, {"few", m(C::filler)}, {"times", m(C::filler)}, {"high", m(C::filler)},
     {"hard", m(C::filler)}, {"off", m(C::filler)}, {"up", m(C::filler)}, {"down", m(C::filler)}, {"away", m(C::filler)},
     {"after", m(C::filler)}, {"before", m(C::filler)}, {"each", m(C::filler)}, {"other", m(C::filler)}, {"together", m(C::filler)},
-    {"slowly", m(C::filler)}, {"quickly", m(C::filler)}, {"fast", m(C::filler)}, {"gently", m(C::filler)}, {"lands", m(C::filler)},
-    {"land", m(C::filler)}, {"landing", m(C::filler)}, {"where", m(C::filler)}, {"there", m(C::filler)}, {"them", m(C::filler)},
+    {"slowly", m(C::filler)}, {"quickly", m(C::filler)}, {"fast", m(C::filler)},
+    {"where", m(C::filler)}, {"there", m(C::filler)}, {"them", m(C::filler)},
     {"they", m(C::filler)}, {"keeps", m(C::filler)}, {"keep", m(C::filler)}, {"still", m(C::filler)}, {"patch", m(C::filler)},
     {"strip", m(C::filler)}, {"against", m(C::filler)}, {"near", m(C::filler)}, {"beside", m(C::filler)}, {"around", m(C::filler)},
     {"loud", m(C::filler)}, {"soft", m(C::filler)}, {"sharp", m(C::filler)}, {"dull", m(C::filler)}, {"low", m(C::filler)},

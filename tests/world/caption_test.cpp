@@ -164,6 +164,73 @@ TEST(PromptParser, OutcomesShapeTheScene) {
   EXPECT_GT(t.frames.front().objects[i].y - t.frames.back().objects[i].y, 0.3);
 }
 
+TEST(PromptParser, AColourAfterACharacterIsWhatItWears) {
+  for (const char* prompt : {"a kid in green walks across the sand", "a person wearing yellow jumps on a metal floor",
+                             "a little guy in white runs and slips"}) {
+    const ParsedPrompt p = parse_prompt(prompt);
+    ASSERT_EQ(p.scene.objects.size(), 1u) << prompt;
+    EXPECT_EQ(p.scene.objects[0].kind, Kind::character) << prompt;
+    EXPECT_NE(p.scene.objects[0].colour, Colour::red) << prompt;
+  }
+  EXPECT_EQ(parse_prompt("a kid in green walks").scene.objects[0].colour, Colour::green);
+  // Not after other things: "a ball in a puddle" names no colour, "in blue" after a ball is not its colour.
+  const ParsedPrompt ball = parse_prompt("a ball rolls in the sand, neon style");
+  ASSERT_EQ(ball.scene.objects.size(), 1u);
+  EXPECT_EQ(ball.scene.objects[0].kind, Kind::ball);
+}
+
+TEST(PromptParser, SubjectsJoinedByAndShareTheVerb) {
+  const ParsedPrompt both = parse_prompt("a yellow ball and a white box drop onto the sand");
+  ASSERT_EQ(both.scene.objects.size(), 2u);
+  for (const Object& o : both.scene.objects) EXPECT_EQ(o.action, Action::drop) << name(o.kind);
+  // After a verb, "and" starts a new clause: each keeps its own.
+  const ParsedPrompt each = parse_prompt("a red ball falls and a blue ball rolls on the grass");
+  ASSERT_EQ(each.scene.objects.size(), 2u);
+  EXPECT_EQ(find_thing(each.scene, Kind::ball, Colour::red)->action, Action::drop);
+  EXPECT_EQ(find_thing(each.scene, Kind::ball, Colour::blue)->action, Action::roll);
+  // "A and B collide": the first is sent into the second, and they meet in the simulation.
+  const ParsedPrompt hit = parse_prompt("a green box and an orange ball collide on ice");
+  const Object* box = find_thing(hit.scene, Kind::box, Colour::green);
+  const Object* ball = find_thing(hit.scene, Kind::ball, Colour::orange);
+  ASSERT_TRUE(box && ball);
+  EXPECT_EQ(box->action, Action::slide);
+  EXPECT_EQ(box->direction, ball->x > box->x ? 1 : -1) << "sent away from the ball";
+  const Trace t = simulate(hit.scene);
+  const size_t b = static_cast<size_t>(ball - hit.scene.objects.data());
+  EXPECT_GT(std::abs(t.frames.back().objects[b].x - t.frames.front().objects[b].x), 0.2) << "the box never moved the ball";
+}
+
+TEST(PromptParser, AStackToldToToppleFallsOverByItself) {
+  for (const char* prompt : {"a tower of three crates falls over on the grass", "a stack of two boxes topples",
+                             "a pile of four blocks collapses on a metal floor"}) {
+    const ParsedPrompt p = parse_prompt(prompt);
+    const Trace t = simulate(p.scene);
+    double fell = 0;  // how far the top box came down
+    for (size_t i = 0; i < p.scene.objects.size(); ++i)
+      fell = std::max(fell, t.frames.front().objects[i].y - t.frames.back().objects[i].y);
+    EXPECT_GT(fell, 0.2) << prompt;
+  }
+  const ParsedPrompt standing = parse_prompt("a stack of three boxes stands on the wooden floor");
+  const Trace t = simulate(standing.scene);
+  for (size_t i = 0; i < standing.scene.objects.size(); ++i)
+    EXPECT_NEAR(t.frames.front().objects[i].y, t.frames.back().objects[i].y, 0.02) << "box " << i;
+}
+
+TEST(PromptParser, APatchIsNotTheFloorAndLandingIsFalling) {
+  const ParsedPrompt p = parse_prompt("a kid walks onto a sand patch on a metal floor");
+  EXPECT_EQ(p.scene.ground, Material::metal);
+  ASSERT_EQ(p.scene.patches.size(), 1u);
+  EXPECT_EQ(p.scene.patches[0].material, Material::sand);
+  const ParsedPrompt lands = parse_prompt("a pink ball lands on the ice");
+  ASSERT_EQ(lands.scene.objects.size(), 1u);
+  EXPECT_EQ(lands.scene.objects[0].action, Action::drop);
+  // A glass that lands gently is set down from low enough not to break.
+  const ParsedPrompt gently = parse_prompt("a yellow glass lands gently on the metal floor");
+  ASSERT_EQ(gently.scene.objects.size(), 1u);
+  const Trace t = simulate(gently.scene);
+  for (const auto& o : t.frames.back().objects) EXPECT_FALSE(o.broken || o.fragment);
+}
+
 TEST(Vocabulary, EveryPhraseHasOneMeaning) {
   std::map<std::string_view, int> seen;
   for (const Phrase& p : vocabulary()) ++seen[p.text];
