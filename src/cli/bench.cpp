@@ -19,6 +19,9 @@ namespace {
 struct Timing {
   double wall = 0;
   std::map<std::string, double> stages;
+  int steps = 0;
+  std::string mode;
+  double layout_guidance = 1.0;
 };
 
 Timing time_one(pipeline::Generator& generator, const pipeline::GenerationRequest& request) {
@@ -33,6 +36,9 @@ Timing time_one(pipeline::Generator& generator, const pipeline::GenerationReques
     }
   });
   timing.wall = result.wall_seconds;
+  timing.steps = result.steps;
+  timing.mode = result.mode;
+  timing.layout_guidance = result.layout_guidance;
   if (!stage.empty()) timing.stages[stage] += result.wall_seconds - stage_start;
   return timing;
 }
@@ -45,27 +51,31 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int run_bench(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "prompt", "seconds", "steps", "repeat", "device", "solver", "guidance"});
+  const Args args(argv,
+                  {"model", "prompt", "seconds", "steps", "repeat", "device", "solver", "guidance", "layout-guidance"});
   std::filesystem::path dir = args.string("model");
   if (dir.empty()) dir = pipeline::default_model_dir();
   if (dir.empty()) fail(ErrorKind::model, pipeline::no_model_message());
   auto generator = pipeline::Generator::open(dir, pipeline::parse_device(args.string("device", "auto")));
   const auto& c = generator->config();
   const int repeat = static_cast<int>(args.integer("repeat", 3));
-  const int default_steps = static_cast<int>(args.integer("steps", c.sampler.steps));
-  if (repeat < 1 || default_steps < 1) fail(ErrorKind::invalid_input, "--repeat and --steps must be at least 1");
+  if (repeat < 1 || (args.has("steps") && args.integer("steps", 0) < 1))
+    fail(ErrorKind::invalid_input, "--repeat and --steps must be at least 1");
 
   pipeline::GenerationRequest request;
   request.prompt = args.string("prompt", "a red ball bounces on a metal floor");
   request.seconds = args.number("seconds", 0.0);
   request.solver = args.string("solver");
   request.guidance = args.number("guidance", -1.0);
+  request.layout_guidance = args.number("layout-guidance", -1.0);
   generator->validate(request);
   const auto summary = generator->summary();
-  std::printf("model %s %s on %s, %d thread(s)\n", summary.name.c_str(), summary.version.c_str(), summary.device.c_str(),
-              generator->threads());
-
-  time_one(*generator, request);  // warm-up: first-touch allocations and lazy initialisation
+  // Warm-up (first-touch allocations and lazy initialisation), which also tells the mode and the default steps.
+  const Timing first = time_one(*generator, request);
+  const int default_steps = static_cast<int>(args.integer("steps", first.steps));
+  std::printf("model %s %s on %s, %d thread(s); %s mode, layout guidance %g\n", summary.name.c_str(),
+              summary.version.c_str(), summary.device.c_str(), generator->threads(), first.mode.c_str(),
+              first.layout_guidance);
   for (int steps : {default_steps, std::max(1, default_steps / 2)}) {
     request.steps = steps;
     std::vector<double> walls;

@@ -65,7 +65,8 @@ void write_shot(const Shot& shot, const pipeline::GenerationRequest& request, co
 }  // namespace
 
 int run_eval(const std::vector<std::string>& argv) {
-  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "guidance", "device", "clips"});
+  const Args args(argv, {"prompts", "model", "out", "mode", "seed", "steps", "guidance", "device", "clips", "layout-guidance"},
+                  {"as-written"});
   const auto prompts = eval::read_prompt_list(args.required("prompts"));
   if (prompts.empty()) fail(ErrorKind::invalid_input, "--prompts: the list holds no prompt");
   const fs::path out = args.required("out");
@@ -100,6 +101,8 @@ int run_eval(const std::vector<std::string>& argv) {
     request.seed = seed + i;
     request.steps = static_cast<int>(args.integer("steps", 0));
     request.guidance = args.number("guidance", -1.0);
+    request.read_world_caption = !args.has("as-written");
+    request.layout_guidance = args.number("layout-guidance", -1.0);
     if (previous) {  // as the studio continues a shot: from its last frames, in the same simulation
       const model::ModelConfig& c = generator->config();
       request.start_frames = pipeline::continuation_start(previous->shown, 0, previous->shown.frame_count(), c);
@@ -121,8 +124,10 @@ int run_eval(const std::vector<std::string>& argv) {
                {"continues", p.continues >= 0 ? Json(p.continues) : Json(nullptr)},
                {"seed", shot.result.seed},
                {"mode", shot.result.mode},
+               {"text", shot.result.text},
                {"steps", shot.result.steps},
                {"guidance", shot.result.guidance},
+               {"layout_guidance", shot.result.layout_guidance},
                {"held_frames", shot.result.held_frames},
                {"shown_frames", shot.shown.frame_count()},
                {"generation_seconds", shot.result.wall_seconds},

@@ -39,8 +39,8 @@ void check_output(const fs::path& out) {
 int run_generate(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"prompt", "negative", "model", "seconds", "steps", "guidance", "seed", "solver", "shift", "device",
-                   "mode", "out"},
-                  {"no-visible-mark"});
+                   "mode", "out", "layout-guidance"},
+                  {"no-visible-mark", "as-written"});
   pipeline::GenerationRequest request;
   request.prompt = args.required("prompt");
   request.negative_prompt = args.string("negative");
@@ -51,10 +51,14 @@ int run_generate(const std::vector<std::string>& argv) {
   request.seed = args.unsigned_integer("seed", 0);
   request.solver = args.string("solver");
   request.mode = args.string("mode", "auto");
+  request.read_world_caption = !args.has("as-written");
+  request.layout_guidance = args.number("layout-guidance", -1.0);
   const fs::path out = args.required("out");
   if (args.has("seconds") && request.seconds <= 0) fail(ErrorKind::invalid_input, "--seconds must be positive");
   if (args.has("steps") && request.steps < 1) fail(ErrorKind::invalid_input, "--steps must be at least 1");
   if (args.has("guidance") && request.guidance < 0) fail(ErrorKind::invalid_input, "--guidance must be >= 0");
+  if (args.has("layout-guidance") && request.layout_guidance < 0)
+    fail(ErrorKind::invalid_input, "--layout-guidance must be >= 0");
   check_output(out);
 
   // The safeguards refuse before any work, the model's loading included (generate() checks again).
@@ -93,6 +97,7 @@ int run_generate(const std::vector<std::string>& argv) {
               result.clip.audio.empty() ? ", no sound" : ", with sound", result.mode.c_str(),
               unknown.empty() ? "" : (" (the world does not know: " + unknown + ")").c_str(), result.wall_seconds,
               clip_seconds / result.wall_seconds);
+  if (result.text != request.prompt) std::printf("the model read the world's caption: \"%s\"\n", result.text.c_str());
   return kOk;
 }
 

@@ -20,8 +20,10 @@ constexpr const char* kUsage = R"(usage: kinema <command> [options]
 commands:
   generate --prompt TEXT [--negative TEXT] [--model DIR] [--seconds S] [--steps N] [--guidance G]
            [--seed N] [--solver euler|heun|unipc] [--shift S] [--device auto|cpu|cuda]
-           [--mode auto|guided|free] [--no-visible-mark] --out FILE.mp4
-           make a clip with sound from a prompt (marked as synthetic: visible mark, watermark, C2PA)
+           [--mode auto|guided|free] [--layout-guidance G] [--as-written] [--no-visible-mark] --out FILE.mp4
+           make a clip with sound from a prompt (marked as synthetic: visible mark, watermark, C2PA);
+           guided, the model reads the world's caption of what it simulated unless --as-written, and
+           follows the world's layout with guidance G (the model's default; 1: none)
   info [--model DIR]
            print a model's config, parameter counts and vocabulary
   bench [--model DIR] [--seconds S] [--steps N] [--repeat R] [--device auto|cpu|cuda]
@@ -35,7 +37,7 @@ commands:
   judge --clip FILE.mp4 --prompt TEXT [--previous FILE.mp4] [--json FILE] [--keep-mark]
            score a clip against its prompt, criterion by criterion (docs/JUDGE.md)
   eval --prompts FILE [--model DIR] --out report.json [--mode auto|guided|free] [--seed N] [--steps N]
-       [--guidance G] [--clips DIR]
+       [--guidance G] [--layout-guidance G] [--clips DIR] [--as-written]
            generate each prompt of a list ("shot || next shot" continues a scene) and judge it
   sheet --prompts FILE | --prompt TEXT [--count N] [--model DIR] [--seed N] [--steps N] [--every K] --out FILE.png
            a contact sheet: per prompt the layout the model is given, the world's rendering, guided, free

@@ -134,6 +134,8 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
     const ConfigReader s = root.child("sampler");
     c.sampler.steps = static_cast<int>(s.integer_or("steps", 20, 1, 1000));
     c.sampler.guidance = s.number_or("guidance", 1.0, 0.0, 100.0);
+    c.sampler.layout_guidance = s.number_or("layout_guidance", 1.0, 0.0, 100.0);
+    c.sampler.guided_steps = static_cast<int>(s.integer_or("guided_steps", 0, 0, 1000));
     c.sampler.shift = s.number_or("shift", 1.0, 0.01, 100.0);
     c.sampler.solver = s.string_or("solver", "euler");
   }
@@ -212,6 +214,8 @@ Json ModelConfig::to_json() const {
               {"scene_channels", dit.scene_channels}};
   j["sampler"] = {{"steps", sampler.steps},
                   {"guidance", sampler.guidance},
+                  {"layout_guidance", sampler.layout_guidance},
+                  {"guided_steps", sampler.guided_steps},
                   {"shift", sampler.shift},
                   {"solver", sampler.solver}};
   return j;

@@ -99,6 +99,10 @@ struct DitConfig {
 struct SamplerDefaults {
   int steps = 20;
   double guidance = 1.0;
+  // Guided mode: guidance on the world's guide (each step also runs without it; 1: none, one pass), and the
+  // steps it takes by default (0: `steps`), so that it can cost what a free clip does.
+  double layout_guidance = 1.0;
+  int guided_steps = 0;
   double shift = 1.0;
   std::string solver = "euler";
 };

@@ -311,14 +311,6 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   const bool cfg = result.guidance != 1.0;
 
   c10::InferenceMode inference;
-  report("encoding prompt", 0, result.steps, -1);
-
-  // Text features: conditional first, then the negative prompt for classifier-free guidance.
-  std::vector<std::string> prompts{request.prompt};
-  if (cfg) prompts.push_back(request.negative_prompt);
-  const auto raw_tokens = text::tokenize(m.tokenizer, prompts, c.text);
-  const text::TokenBatch tokens{raw_tokens.ids.to(m.device), raw_tokens.mask.to(m.device)};
-  const auto context = m.model->text_encoder->forward(tokens.ids, tokens.mask);
 
   // Shapes: video latents [1, C, T, h, w]; audio latents [1, Ca, Ta] on their own finer grid.
   const int frames = request.seconds > 0 ? c.frames_for_seconds(request.seconds) : c.clip.frames;
@@ -361,7 +353,7 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   std::optional<WorldGuide> guide = request.guide;
   const bool guidable = c.dit.guide_channels > 0;
   if (guidable && !guide && request.mode != "free") {
-    report("simulating the world", 0, result.steps, -1);
+    report("simulating the world", 0, 0, -1);
     world::Format format{c.clip.width, c.clip.height, c.clip.fps, frames,
                          c.clip.audio_sample_rate > 0 ? c.clip.audio_sample_rate : 16000};
     const auto parsed = world::parse_prompt(request.prompt, format);
@@ -391,9 +383,22 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
       guide = make_world_guide(rendered, first, frames, c.clip.width, c.clip.height, model::audio_latent_seconds(c),
                                std::max<int64_t>(audio_t, 1));
       result.world_scene = world::to_json(scene).dump();
+      // The world's caption leaves out the words it does not know: then the DiT reads the prompt as written.
+      if (!parsed.unknown.empty()) guide->caption.clear();
     }
   }
   result.mode = guide ? "guided" : "free";
+  if (guide && request.steps <= 0 && c.sampler.guided_steps > 0) result.steps = c.sampler.guided_steps;
+
+  // Text features: conditional first, then the negative prompt for classifier-free guidance. In guided mode
+  // the DiT reads the world's caption of what it simulated, worded as its training captions were.
+  report("encoding prompt", 0, result.steps, -1);
+  result.text = guide && request.read_world_caption && !guide->caption.empty() ? guide->caption : request.prompt;
+  std::vector<std::string> prompts{result.text};
+  if (cfg) prompts.push_back(request.negative_prompt);
+  const auto raw_tokens = text::tokenize(m.tokenizer, prompts, c.text);
+  const text::TokenBatch tokens{raw_tokens.ids.to(m.device), raw_tokens.mask.to(m.device)};
+  const auto context = m.model->text_encoder->forward(tokens.ids, tokens.mask);
   torch::Tensor video_guide, audio_guide, layout;
   if (guidable) {
     if (guide) {
@@ -428,27 +433,55 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     scene_input = model::scene_guide(features, 1, c.dit.scene_channels).to(m.device);
   }
 
-  const int batch = cfg ? 2 : 1;
+  // Guidance on the world's guide: the same step again with the layout, sound events and scene withheld (the
+  // DiT was trained with them dropped), and the difference scaled, as classifier-free guidance scales a prompt's.
+  result.layout_guidance = !guide ? 1.0 : request.layout_guidance >= 0 ? request.layout_guidance : c.sampler.layout_guidance;
+  const bool layout_cfg = result.layout_guidance != 1.0;
+  torch::Tensor free_video_guide, free_audio_guide, free_scene;
+  if (layout_cfg) {
+    if (video_guide.defined()) free_video_guide = model::video_guide({}, noise[0], c.vae.temporal_downsample);
+    if (audio_guide.defined()) free_audio_guide = model::audio_guide({}, noise[1], c.dit.audio_guide_channels);
+    if (scene_input.defined()) free_scene = model::scene_guide({}, 1, c.dit.scene_channels).to(m.device);
+  }
+  // Rows of one batch: the request; its negative prompt (cfg); without the guide (layout_cfg).
+  std::vector<int64_t> text_rows{0};
+  if (cfg) text_rows.push_back(1);
+  if (layout_cfg) text_rows.push_back(0);
+  const int64_t batch = static_cast<int64_t>(text_rows.size());
+  const auto row_index = torch::tensor(text_rows, torch::kLong).to(m.device);
+  const auto row_context = context.index_select(0, row_index), row_mask = tokens.mask.index_select(0, row_index);
+  const auto rows = [&](const torch::Tensor& guided, const torch::Tensor& free) {
+    std::vector<torch::Tensor> out(static_cast<size_t>(cfg ? 2 : 1), guided);
+    if (layout_cfg) out.push_back(free);
+    return torch::cat(out, 0);
+  };
   const sampling::Velocity velocity = [&](const sampling::State& x, double t) {
     model::DitInput in;
-    std::vector<torch::Tensor> video_parts{x[0]};
-    if (condition_input.defined()) video_parts.push_back(condition_input);
-    if (video_guide.defined()) video_parts.push_back(video_guide);
-    in.video = torch::cat(video_parts, 1).expand({batch, -1, -1, -1, -1});
+    std::vector<torch::Tensor> video_parts{x[0]}, free_video_parts{x[0]};
+    if (condition_input.defined()) video_parts.push_back(condition_input), free_video_parts.push_back(condition_input);
+    if (video_guide.defined()) video_parts.push_back(video_guide), free_video_parts.push_back(free_video_guide);
+    in.video = rows(torch::cat(video_parts, 1), layout_cfg ? torch::cat(free_video_parts, 1) : torch::Tensor());
     if (c.has_audio()) {
-      std::vector<torch::Tensor> audio_parts{x[1]};
-      if (audio_guide.defined()) audio_parts.push_back(audio_guide);
-      in.audio = torch::cat(audio_parts, 1).expand({batch, -1, -1});
+      std::vector<torch::Tensor> audio_parts{x[1]}, free_audio_parts{x[1]};
+      if (audio_guide.defined()) audio_parts.push_back(audio_guide), free_audio_parts.push_back(free_audio_guide);
+      in.audio = rows(torch::cat(audio_parts, 1), layout_cfg ? torch::cat(free_audio_parts, 1) : torch::Tensor());
     }
     in.timestep = torch::full({batch}, t, f32.device(m.device));
-    if (scene_input.defined()) in.scene = scene_input.expand({batch, -1});
-    in.context = context;
-    in.context_mask = tokens.mask;
+    if (scene_input.defined()) in.scene = rows(scene_input, free_scene);
+    in.context = row_context;
+    in.context_mask = row_mask;
     const auto out = m.model->dit->forward(in);
     sampling::State v{out.video.to(torch::kFloat)};
     if (c.has_audio()) v.push_back(out.audio.to(torch::kFloat));
-    if (cfg)
-      for (auto& part : v) part = sampling::guided_velocity(part[0].unsqueeze(0), part[1].unsqueeze(0), result.guidance);
+    for (size_t k = 0; k < v.size(); ++k) {
+      torch::Tensor& part = v[k];
+      torch::Tensor guided = part[0].unsqueeze(0);
+      if (cfg) guided = sampling::guided_velocity(guided, part[1].unsqueeze(0), result.guidance);
+      // The picture only: the sound keeps the guided prediction, as it was trained.
+      if (layout_cfg && k == 0)
+        guided = guided + (part[0].unsqueeze(0) - part[batch - 1].unsqueeze(0)) * (result.layout_guidance - 1.0);
+      part = guided;
+    }
     return v;
   };
 
@@ -491,8 +524,9 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
     clip.audio.assign(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
   }
   result.wall_seconds = elapsed();
-  logger("engine")->info("generated {} frames in {:.2f} s ({} mode, {} steps, {}, guidance {})", frames,
-                         result.wall_seconds, result.mode, result.steps, result.solver, result.guidance);
+  logger("engine")->info("generated {} frames in {:.2f} s ({} mode, {} steps, {}, guidance {}, layout guidance {})",
+                         frames, result.wall_seconds, result.mode, result.steps, result.solver, result.guidance,
+                         result.layout_guidance);
   return result;
 }
 
@@ -518,6 +552,10 @@ safety::ProvenanceFacts provenance_facts(const GenerationResult& result, const m
   std::snprintf(settings, sizeof settings, "%d steps, %s, guidance %g, %s mode", result.steps, result.solver.c_str(),
                 result.guidance, result.mode.c_str());
   facts.settings = settings;
+  if (result.mode == "guided") {
+    std::snprintf(settings, sizeof settings, ", layout guidance %g", result.layout_guidance);
+    facts.settings += settings;
+  }
   for (const auto& cameo : result.cameos) facts.cameos.push_back(cameo.hash);
   return facts;
 }

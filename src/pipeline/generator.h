@@ -24,7 +24,7 @@ struct GenerationRequest {
   std::string prompt;
   std::string negative_prompt;
   double seconds = 0.0;   // 0: the model's default length; rounded to the nearest length the model makes
-  int steps = 0;          // 0: the model's default
+  int steps = 0;          // 0: the model's default (sampler.guided_steps in guided mode, where it sets one)
   double guidance = -1;   // < 0: the model's default; 1 = no classifier-free guidance (one pass per step)
   double shift = 0.0;     // <= 0: the model's default timestep shift
   std::string solver;     // empty: the model's default; euler, heun or unipc
@@ -41,6 +41,13 @@ struct GenerationRequest {
   // Frames the clip must start with (e.g. the end of the previous shot, or one still image): they are
   // encoded and held fixed while the rest is denoised. Same size as the model's clips.
   std::optional<media::Clip> start_frames;
+  // Guided mode: the DiT reads the world's caption of the scene it simulated (WorldGuide::caption), worded as
+  // the captions it was trained on, rather than the prompt as written; false: the prompt as written.
+  bool read_world_caption = true;
+  // Guided mode: guidance on the world's guide, as classifier-free guidance on a prompt: each step also runs
+  // without the layout, sound events and scene, and the difference in the picture's velocity is scaled by
+  // this. < 0: the model's default (model.json sampler.layout_guidance); 1: none (one pass per step).
+  double layout_guidance = -1;
 };
 
 struct GenerationProgress {
@@ -66,12 +73,14 @@ struct GenerationResult {
   double wall_seconds = 0.0;
   int steps = 0;
   double guidance = 0.0;
+  double layout_guidance = 1.0;
   double shift = 0.0;
   std::string solver;
   uint64_t seed = 0;
   int held_frames = 0;  // video frames taken from start_frames
   std::string mode;     // "guided" or "free": what was used
   std::string world_scene;  // guided mode: the world scene simulated (JSON), for continuing it
+  std::string text;         // what the DiT read: the prompt, or in guided mode the world's caption of its scene
   std::vector<std::string> unknown_words;  // words of the prompt the world does not know
   // Cameos the prompt named (@name), each checked for a valid grant; exports check their grants again
   // (safety::require_export_allowed), since a grant can be revoked or expire after the clip was made.

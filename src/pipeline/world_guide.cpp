@@ -100,6 +100,10 @@ WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_fram
     }
   guide.audio_events = rasterize_events(events, grid_seconds, grid_frames);
   guide.scene = scene_features(scene, first_frame, frame_count);
+  if (!rendered.shots.empty()) {
+    const int middle = (first_frame + frame_count / 2) / std::max(1, scene.format.frames);
+    guide.caption = rendered.shots[std::clamp<size_t>(middle, 0, rendered.shots.size() - 1)].caption.text;
+  }
   return guide;
 }
 

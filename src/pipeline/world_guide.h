@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <vector>
+#include <string>
 
 #include "media/clip.h"
 #include "world/world.h"
@@ -22,6 +23,9 @@ struct WorldGuide {
   std::vector<float> audio_events;  // [kAudioEventChannels][grid frames]
   int audio_event_channels = kAudioEventChannels;
   std::vector<float> scene;         // [kSceneFeatures]
+  // The world's caption of the shot the window mostly shows, in the words the model was trained on: what
+  // the DiT reads instead of the prompt when it is set (GenerationRequest::read_world_caption).
+  std::string caption;
 };
 
 // The look of frames [first_frame, first_frame + frame_count) of a scene, as the DiT reads it.

@@ -182,10 +182,15 @@ TEST_F(GeneratorTest, RejectsRequestsItCannotMake) {
   EXPECT_NE(error_of([&] { generator_->generate(r); }).find("start frames are 16x16"), std::string::npos);
 }
 
+// The fixture model with guide channels, in dir / "m", opened on the CPU.
+std::unique_ptr<Generator> open_guided_fixture(const testing::TempDir& dir) {
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  return Generator::open(dir / "m", DeviceChoice::cpu);
+}
+
 TEST(GeneratorModes, GuidedWhenTheWorldKnowsThePromptFreeOtherwise) {
   testing::TempDir dir;
-  testing::make_fixture_model(dir / "m", 1, {.guided = true});
-  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  const auto generator = open_guided_fixture(dir);
   GenerationRequest r;
   r.prompt = "a red ball drops onto a metal floor";
   auto result = generator->generate(r);
@@ -196,17 +201,78 @@ TEST(GeneratorModes, GuidedWhenTheWorldKnowsThePromptFreeOtherwise) {
   result = generator->generate(r);
   EXPECT_EQ(result.mode, "free");
   EXPECT_FALSE(result.unknown_words.empty());
+  EXPECT_EQ(result.text, r.prompt);
   r.mode = "guided";  // forced: the world simulates what it understood
-  EXPECT_EQ(generator->generate(r).mode, "guided");
+  result = generator->generate(r);
+  EXPECT_EQ(result.mode, "guided");
+  EXPECT_EQ(result.text, r.prompt) << "the world's caption would leave out what it does not know";
   r.mode = "free";
   r.prompt = "a red ball drops onto a metal floor";
-  EXPECT_EQ(generator->generate(r).mode, "free");
+  result = generator->generate(r);
+  EXPECT_EQ(result.mode, "free");
+  EXPECT_EQ(result.text, r.prompt);
+}
+
+// Guided, the DiT reads the world's caption of the scene it simulated, in the words it was trained on (the
+// captions of its training clips come from the same captioner); --as-written keeps the prompt.
+TEST(GeneratorModes, GuidedTheModelReadsTheWorldsCaptionOfItsScene) {
+  testing::TempDir dir;
+  const auto generator = open_guided_fixture(dir);
+  GenerationRequest r;
+  r.prompt = "a small purple box is dropped on sand at sunset, anime style";
+  const auto result = generator->generate(r);
+  ASSERT_EQ(result.mode, "guided");
+  const world::Scene scene = world::scene_from_json(Json::parse(result.world_scene), "scene");
+  EXPECT_EQ(result.text, world::caption_shot(scene, world::simulate(scene), 0).text);
+  EXPECT_NE(result.text, r.prompt);
+  const world::Scene read = world::parse_prompt(result.text).scene;  // the same content, in other words
+  EXPECT_EQ(read.style, world::Style::anime) << result.text;
+  ASSERT_EQ(read.objects.size(), 1u) << result.text;
+  EXPECT_EQ(read.objects[0].kind, world::Kind::box) << result.text;
+  EXPECT_EQ(read.objects[0].colour, world::Colour::purple) << result.text;
+  r.read_world_caption = false;
+  const auto as_written = generator->generate(r);
+  EXPECT_EQ(as_written.text, r.prompt);
+  EXPECT_NE(as_written.clip.frames, result.clip.frames);
+}
+
+// Guidance on the world's guide: each step also runs without it and the picture's difference is scaled; the
+// model's defaults (sampler.layout_guidance, sampler.guided_steps) apply in guided mode only.
+TEST(GeneratorModes, LayoutGuidanceScalesWhatTheGuideChanges) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true});
+  Json j = read_json_file(dir / "m" / "model.json");
+  j["sampler"]["layout_guidance"] = 2.0;
+  j["sampler"]["guided_steps"] = 3;
+  write_json_file(dir / "m" / "model.json", j);
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  GenerationRequest r;
+  r.prompt = "a red ball drops onto a metal floor";
+  const auto by_default = generator->generate(r);
+  EXPECT_EQ(by_default.mode, "guided");
+  EXPECT_EQ(by_default.layout_guidance, 2.0);
+  EXPECT_EQ(by_default.steps, 3);
+  r.layout_guidance = 1.0;
+  r.steps = 3;
+  const auto unguided = generator->generate(r);
+  EXPECT_EQ(unguided.layout_guidance, 1.0);
+  EXPECT_NE(unguided.clip.frames, by_default.clip.frames);
+  r.layout_guidance = 2.0;
+  EXPECT_EQ(generator->generate(r).clip.frames, by_default.clip.frames);  // the default, asked for
+  // Scaling what the guide changes by 2 is the guided picture plus that change once more.
+  r.layout_guidance = 3.0;
+  EXPECT_NE(generator->generate(r).clip.frames, by_default.clip.frames);
+  r = {};
+  r.prompt = "a red ball drops onto a metal floor";
+  r.mode = "free";
+  const auto free = generator->generate(r);
+  EXPECT_EQ(free.layout_guidance, 1.0);
+  EXPECT_EQ(free.steps, generator->config().sampler.steps);
 }
 
 TEST(GeneratorModes, AGuidedModelKnowsTheWorldsWords) {
   testing::TempDir dir;
-  testing::make_fixture_model(dir / "m", 1, {.guided = true});
-  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  const auto generator = open_guided_fixture(dir);
   const std::string prompt = "A Red ball bounces on the METAL floor beside a zebra";
   const auto unknown = generator->unknown_words(prompt);
   ASSERT_EQ(unknown.size(), 1u);
@@ -219,8 +285,7 @@ TEST(GeneratorModes, AGuidedModelKnowsTheWorldsWords) {
 
 TEST(GeneratorModes, TheLayoutChangesThePicture) {
   testing::TempDir dir;
-  testing::make_fixture_model(dir / "m", 1, {.guided = true});
-  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  const auto generator = open_guided_fixture(dir);
   GenerationRequest r;
   r.prompt = "a red ball drops onto a metal floor";
   r.mode = "guided";
@@ -232,8 +297,7 @@ TEST(GeneratorModes, TheLayoutChangesThePicture) {
 
 TEST(GeneratorModes, AGuidedShotContinuesThePreviousShotsSimulation) {
   testing::TempDir dir;
-  testing::make_fixture_model(dir / "m", 1, {.guided = true});
-  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  const auto generator = open_guided_fixture(dir);
   GenerationRequest r;
   r.prompt = "a blue glass falls and shatters on the wood floor";
   const auto first = generator->generate(r);

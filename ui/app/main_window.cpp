@@ -76,7 +76,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     const auto& c = *modelConfig_;
     prompt_->setModelDefaults({true, c.sampler.steps, c.sampler.guidance, QString::fromStdString(c.sampler.solver),
                                c.clip.fps, static_cast<double>(c.clip.frames) / c.clip.fps,
-                               static_cast<double>(c.clip.max_frames) / c.clip.fps});
+                               static_cast<double>(c.clip.max_frames) / c.clip.fps, c.sampler.guided_steps});
     refreshActions();
   });
   connect(queue_, &GenerationQueue::modelFailed, this, [this](const QString& message) {

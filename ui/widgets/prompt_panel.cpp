@@ -385,7 +385,9 @@ void PromptPanel::setModelDefaults(const ModelDefaults& d) {
   defaults_ = d;
   if (!d.known) return;
   updating_ = true;
-  steps_->setSpecialValueText(tr("model default (%1)").arg(d.steps));
+  steps_->setSpecialValueText(d.guidedSteps > 0 && d.guidedSteps != d.steps
+                                  ? tr("model default (%1 guided, %2 free)").arg(d.guidedSteps).arg(d.steps)
+                                  : tr("model default (%1)").arg(d.steps));
   guidance_->setSpecialValueText(tr("model default (%1)").arg(d.guidance));
   solver_->setItemText(0, tr("model default (%1)").arg(d.solver));
   seconds_->setSpecialValueText(tr("model default (%1 s)").arg(d.seconds, 0, 'f', 2));

@@ -68,6 +68,7 @@ struct ModelDefaults {
   int fps = 0;
   double seconds = 0.0;
   double maxSeconds = 0.0;
+  int guidedSteps = 0;  // the default steps in guided mode, where the model sets one (0: `steps`)
 };
 
 class PromptPanel : public QWidget {
