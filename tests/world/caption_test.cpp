@@ -173,7 +173,7 @@ TEST(PromptParser, AColourAfterACharacterIsWhatItWears) {
     EXPECT_NE(p.scene.objects[0].colour, Colour::red) << prompt;
   }
   EXPECT_EQ(parse_prompt("a kid in green walks").scene.objects[0].colour, Colour::green);
-  // Not after other things: "a ball in a puddle" names no colour, "in blue" after a ball is not its colour.
+  // "in" after something that is not a character reads as before: "a ball rolls in the sand" is one ball.
   const ParsedPrompt ball = parse_prompt("a ball rolls in the sand, neon style");
   ASSERT_EQ(ball.scene.objects.size(), 1u);
   EXPECT_EQ(ball.scene.objects[0].kind, Kind::ball);
