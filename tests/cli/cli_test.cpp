@@ -191,9 +191,9 @@ TEST(CliWorld, PlanWritesTheLayoutTheModelIsGivenAndTheSimulatorsSoundEvents) {
 // (below; the model card has the whole evaluation set): generation is deterministic, so the margin only absorbs another CPU's arithmetic.
 TEST(ShippedModel, GuidedClipsScoreAboveTheMeasuredFloor) {
   // Measured on the model at DiT step 8000 (the last 1000 steps with the look term) with the fine-tuned decoder,
-  // guided at its defaults (the world's caption, layout guidance 2 at 8 steps): overall 0.802, things found in
-  // 91.1% of the frames they should be.
-  constexpr double kMeasuredOverall = 0.802, kMeasuredDetection = 0.911;
+  // guided at its defaults (the world's caption, layout guidance 1.5 at 8 steps): overall 0.773, things found in
+  // 82.9% of the frames they should be.
+  constexpr double kMeasuredOverall = 0.773, kMeasuredDetection = 0.829;
   const fs::path model = fs::path(KINEMA_SOURCE_DIR) / "models" / "kinema-tiny";
   ASSERT_TRUE(fs::exists(model / "model.json")) << "no model in " << model;
   testing::TempDir scratch;
