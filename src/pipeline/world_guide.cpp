@@ -109,9 +109,16 @@ WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_fram
 
 world::Scene continue_scene(const world::Scene& previous, const world::ParsedPrompt& prompt, int frames_needed) {
   world::Scene scene = previous;
-  const double rate = previous.duration() > 0 ? (previous.light_end - previous.light_start) / previous.duration() : 0.0;
-  bool names_style = false;
-  for (const auto& w : prompt.words) names_style = names_style || w.meaning.rfind("style", 0) == 0;
+  // The light's rate over the previous scene's last stretch (since its last turn).
+  const double cut = previous.duration();
+  const double last_turn = previous.light_turns.empty() ? 0.0 : previous.light_turns.back().at;
+  const double at_cut = previous.light_at(cut);
+  const double rate = cut > last_turn ? (at_cut - previous.light_at(last_turn)) / (cut - last_turn) : 0.0;
+  bool names_style = false, names_time = false;
+  for (const auto& w : prompt.words) {
+    names_style = names_style || w.meaning.rfind("style", 0) == 0;
+    names_time = names_time || w.meaning.rfind("time", 0) == 0;
+  }
   if (names_style) scene.style = prompt.scene.style;
   // The new shot's camera; a followed subject is the thing of the same kind and colour in this scene.
   world::Shot shot = prompt.scene.shots.empty() ? world::Shot{} : prompt.scene.shots.front();
@@ -123,7 +130,28 @@ world::Scene continue_scene(const world::Scene& previous, const world::ParsedPro
   }
   if (shot.camera == world::CameraMove::follow && shot.subject < 0) shot.camera = world::CameraMove::static_;
   while (scene.total_frames() < frames_needed) scene.shots.push_back(shot);
-  scene.light_end = std::clamp(scene.light_start + rate * scene.duration(), 0.0, world::kLightNight);
+  // The light goes on from where it is at the cut: at the same rate, unless the new shot asks for a change
+  // ("as night falls": the rate it would have on its own) or names another time of day (reached by the end).
+  const world::Scene& asked = prompt.scene;
+  const double span = scene.duration() - cut;
+  double end = at_cut + rate * span;
+  if (asked.light_end != asked.light_start && asked.duration() > 0)
+    end = at_cut + (asked.light_end - asked.light_start) / asked.duration() * span;
+  else if (names_time && world::time_of_day(at_cut) != world::time_of_day(asked.light_start))
+    end = asked.light_start;
+  if (span > 0) {
+    // Past deep night or midday the light stays there.
+    double slope = (end - at_cut) / span, reached = scene.duration();
+    const double bound = std::clamp(end, 0.0, world::kLightNight);
+    if (bound != end) {
+      reached = slope != 0 ? cut + (bound - at_cut) / slope : cut;
+      if (reached <= cut) slope = 0;
+      end = bound;
+    }
+    if (std::abs(slope - rate) > 1e-9) scene.light_turns.push_back({cut, at_cut});
+    if (reached > cut && reached < scene.duration()) scene.light_turns.push_back({reached, bound});
+  }
+  scene.light_end = end;
   world::validate(scene);
   return scene;
 }

@@ -112,8 +112,14 @@ Material Scene::ground_at(double x) const {
 
 double Scene::light_at(double seconds) const {
   const double total = duration();
-  const double f = total > 0 ? std::clamp(seconds / total, 0.0, 1.0) : 0.0;
-  return light_start + (light_end - light_start) * f;
+  const double t = std::clamp(seconds, 0.0, total);
+  double t0 = 0.0, l0 = light_start;
+  for (const LightTurn& turn : light_turns) {
+    if (t <= turn.at) return turn.at > t0 ? l0 + (turn.light - l0) * (t - t0) / (turn.at - t0) : turn.light;
+    t0 = turn.at;
+    l0 = turn.light;
+  }
+  return total > t0 ? l0 + (light_end - l0) * (t - t0) / (total - t0) : light_end;
 }
 
 // ---- validation -----------------------------------------------------------------------------------------
@@ -168,6 +174,13 @@ void check_scene(const Scene& s, const Checker& c) {
   }
   c.require(s.light_start >= 0 && s.light_start <= 2, "light.start", number_text(s.light_start) + " is out of range 0..2");
   c.require(s.light_end >= 0 && s.light_end <= 2, "light.end", number_text(s.light_end) + " is out of range 0..2");
+  for (size_t i = 0; i < s.light_turns.size(); ++i) {
+    const Scene::LightTurn& turn = s.light_turns[i];
+    const std::string key = "light.turns[" + std::to_string(i) + "]";
+    c.require(turn.light >= 0 && turn.light <= 2, key + ".light", number_text(turn.light) + " is out of range 0..2");
+    c.require(turn.at > (i > 0 ? s.light_turns[i - 1].at : 0.0) && turn.at < s.duration(), key + ".at",
+              "must lie inside the scene, after the turn before it");
+  }
 
   std::set<int> ids;
   for (size_t i = 0; i < s.objects.size(); ++i) {
@@ -242,6 +255,10 @@ Json to_json(const Scene& s) {
   j["patches"] = Json::array();
   for (const GroundPatch& p : s.patches) j["patches"].push_back({{"material", name(p.material)}, {"from", p.from}, {"to", p.to}});
   j["light"] = {{"start", s.light_start}, {"end", s.light_end}};
+  if (!s.light_turns.empty()) {
+    j["light"]["turns"] = Json::array();
+    for (const Scene::LightTurn& turn : s.light_turns) j["light"]["turns"].push_back({{"at", turn.at}, {"light", turn.light}});
+  }
   j["style"] = name(s.style);
   j["objects"] = Json::array();
   for (const Object& o : s.objects) {
@@ -293,6 +310,14 @@ Scene scene_from_json(const Json& json, const std::string& where) {
     const ConfigReader l = r.child("light");
     s.light_start = l.number("start", 0, 2);
     s.light_end = l.number_or("end", s.light_start, 0, 2);
+    if (l.has("turns")) {
+      const Json& turns = json.at("light").at("turns");
+      if (!turns.is_array()) l.error("turns", "expected a list");
+      for (size_t i = 0; i < turns.size(); ++i) {
+        const ConfigReader t(turns[i], where + ".light.turns[" + std::to_string(i) + "]");
+        s.light_turns.push_back({t.number("at", 0, 1e6), t.number("light", 0, 2)});
+      }
+    }
   }
   s.style = enum_field<Style>(r, "style", kStyleNames);
   if (r.has("objects")) {

@@ -100,6 +100,13 @@ struct Scene {
   Material ground = Material::wood;  // the floor (not water)
   std::vector<GroundPatch> patches;
   double light_start = 0.0, light_end = 0.0;  // light at the start and at the end of the whole scene
+  // Where the light changes course, in time order strictly inside the scene: a continued shot asked for
+  // nightfall turns where the earlier shots end. The light runs straight from each key to the next.
+  struct LightTurn {
+    double at = 0.0;     // seconds into the scene
+    double light = 0.0;  // 0..2
+  };
+  std::vector<LightTurn> light_turns;
   Style style = Style::cartoon;
   std::vector<Object> objects;
   std::vector<Shot> shots{Shot{}};  // consecutive, format.frames each, of one continuous simulation

@@ -65,6 +65,35 @@ TEST(WorldGuide, LightKeepsDriftingAtTheSameRate) {
   EXPECT_NEAR(scene.light_at(first.duration()), 1.0, 1e-9);  // the first shot's light is unchanged
 }
 
+TEST(WorldGuide, ANewShotAskingForNightfallTurnsTheLightAtTheCut) {
+  const auto first = world::parse_prompt("a character walks on sand at sunset").scene;  // light 1.0 throughout
+  const double cut = first.duration();
+  const auto scene = continue_scene(first, world::parse_prompt("the character keeps walking as night falls"),
+                                    first.total_frames() * 2);
+  EXPECT_DOUBLE_EQ(scene.light_at(cut / 2), 1.0);  // the first shot's light is unchanged
+  EXPECT_DOUBLE_EQ(scene.light_at(cut), 1.0);      // no jump at the cut
+  EXPECT_GT(scene.light_end, 1.4);                 // night falls over the new shot, as it would on its own
+  ASSERT_EQ(scene.light_turns.size(), 1u);
+  EXPECT_DOUBLE_EQ(scene.light_turns[0].at, cut);
+
+  // A third shot that asks nothing keeps the new rate until deep night, where the light stops.
+  const auto third = continue_scene(scene, world::parse_prompt("the character walks"), scene.total_frames() + 1);
+  const double rate = (scene.light_end - 1.0) / cut;
+  EXPECT_NEAR(third.light_at(scene.duration() + 0.1), scene.light_end + 0.1 * rate, 1e-9);
+  EXPECT_DOUBLE_EQ(third.light_end, std::min(world::kLightNight, scene.light_end + rate * cut));
+}
+
+TEST(WorldGuide, ANewShotNamingAnotherTimeOfDayReachesItByItsEnd) {
+  const auto first = world::parse_prompt("a box slides on wood during the day").scene;
+  const auto scene = continue_scene(first, world::parse_prompt("the box slides on at sunset"), first.total_frames() * 2);
+  EXPECT_DOUBLE_EQ(scene.light_at(first.duration()), 0.0);  // the cut keeps the day
+  EXPECT_DOUBLE_EQ(scene.light_end, world::kLightSunset);
+  // Naming the time it already is changes nothing.
+  const auto same = continue_scene(first, world::parse_prompt("the box slides on in daylight"), first.total_frames() * 2);
+  EXPECT_DOUBLE_EQ(same.light_end, 0.0);
+  EXPECT_TRUE(same.light_turns.empty());
+}
+
 // The scene description's look follows the window: a continued shot's light starts where the last ended.
 TEST(WorldGuide, SceneFeaturesCarryTheStyleAndTheWindowsLight) {
   auto first = world::parse_prompt("a red ball drops onto the metal floor at sunset, neon style").scene;

@@ -24,6 +24,30 @@ TEST(Scene, JsonRoundTripKeepsEveryField) {
   }
 }
 
+TEST(Scene, LightRunsStraightBetweenItsTurnsAndTheTurnsSurviveJson) {
+  Scene s = random_scene(3, testing::shots(2, 2));
+  const double d = s.duration();
+  s.light_start = 1.0;
+  s.light_turns = {{d / 2, 1.0}};  // a sunset held for the first shot, then night falls
+  s.light_end = 1.6;
+  validate(s);
+  EXPECT_DOUBLE_EQ(s.light_at(0), 1.0);
+  EXPECT_DOUBLE_EQ(s.light_at(d / 4), 1.0);
+  EXPECT_DOUBLE_EQ(s.light_at(d / 2), 1.0);
+  EXPECT_NEAR(s.light_at(3 * d / 4), 1.3, 1e-12);
+  EXPECT_DOUBLE_EQ(s.light_at(d), 1.6);
+  EXPECT_DOUBLE_EQ(s.light_at(2 * d), 1.6);
+  const Scene back = scene_from_json(Json::parse(to_json(s).dump()));
+  ASSERT_EQ(back.light_turns.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.light_turns[0].at, d / 2);
+  EXPECT_NEAR(back.light_at(3 * d / 4), 1.3, 1e-12);
+
+  s.light_turns.push_back({d / 4, 1.2});  // out of time order
+  EXPECT_NE(error_of([&] { validate(s); }).find("scene.light.turns[1].at: must lie inside the scene"), std::string::npos);
+  s.light_turns = {{d / 2, 2.5}};
+  EXPECT_NE(error_of([&] { validate(s); }).find("scene.light.turns[0].light"), std::string::npos);
+}
+
 TEST(Scene, ErrorsNameTheKey) {
   Json j = to_json(random_scene(3));
   j["objects"][0]["colour"] = "mauve";
