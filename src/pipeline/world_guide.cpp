@@ -114,11 +114,8 @@ world::Scene continue_scene(const world::Scene& previous, const world::ParsedPro
   const double last_turn = previous.light_turns.empty() ? 0.0 : previous.light_turns.back().at;
   const double at_cut = previous.light_at(cut);
   const double rate = cut > last_turn ? (at_cut - previous.light_at(last_turn)) / (cut - last_turn) : 0.0;
-  bool names_style = false, names_time = false;
-  for (const auto& w : prompt.words) {
-    names_style = names_style || w.meaning.rfind("style", 0) == 0;
-    names_time = names_time || w.meaning.rfind("time", 0) == 0;
-  }
+  bool names_style = false;
+  for (const auto& w : prompt.words) names_style = names_style || w.meaning.rfind("style", 0) == 0;
   if (names_style) scene.style = prompt.scene.style;
   // The new shot's camera; a followed subject is the thing of the same kind and colour in this scene.
   world::Shot shot = prompt.scene.shots.empty() ? world::Shot{} : prompt.scene.shots.front();
@@ -130,15 +127,17 @@ world::Scene continue_scene(const world::Scene& previous, const world::ParsedPro
   }
   if (shot.camera == world::CameraMove::follow && shot.subject < 0) shot.camera = world::CameraMove::static_;
   while (scene.total_frames() < frames_needed) scene.shots.push_back(shot);
-  // The light goes on from where it is at the cut: at the same rate, unless the new shot asks for a change
-  // ("as night falls": the rate it would have on its own) or names another time of day (reached by the end).
+  // The light goes on from where it is at the cut, at the same rate; where the new shot asks for a change
+  // ("as night falls") it turns there toward night at the fastest drift of the training scenes (faster, and
+  // kinema-tiny draws the sky jumping at the cut: measured). A named time of day is not forced on the new
+  // shot: the cut keeps the light it has.
   const world::Scene& asked = prompt.scene;
   const double span = scene.duration() - cut;
   double end = at_cut + rate * span;
-  if (asked.light_end != asked.light_start && asked.duration() > 0)
-    end = at_cut + (asked.light_end - asked.light_start) / asked.duration() * span;
-  else if (names_time && world::time_of_day(at_cut) != world::time_of_day(asked.light_start))
-    end = asked.light_start;
+  if (asked.light_end > asked.light_start && asked.duration() > 0) {
+    const double drift = world::kLightDriftPerShot * previous.format.fps / previous.format.frames;  // per second
+    end = at_cut + std::max(rate, drift) * span;
+  }
   if (span > 0) {
     // Past deep night or midday the light stays there.
     double slope = (end - at_cut) / span, reached = scene.duration();

@@ -43,9 +43,9 @@ WorldGuide make_world_guide(const world::RenderedScene& rendered, int first_fram
 // The scene that continues `previous` for a new shot asked for by `prompt`: the same things carry on in one
 // continuous simulation (what broke stays broken, what rolls keeps rolling); the new shot's camera and the
 // style come from the prompt where it names them. The light goes on from where it is at the cut: at the
-// previous rate, or, where the new prompt asks for a change ("as night falls") or names another time of day,
-// turning there (Scene::light_turns) toward it. Shots are added until the scene has at least `frames_needed`
-// frames.
+// previous rate, or, where the new prompt asks for a change ("as night falls"), turning there
+// (Scene::light_turns) toward night at world::kLightDriftPerShot; it stops at deep night or midday. Shots are
+// added until the scene has at least `frames_needed` frames.
 world::Scene continue_scene(const world::Scene& previous, const world::ParsedPrompt& prompt, int frames_needed);
 
 // The events alone on that grid (instants split between the two nearest grid frames by their sub-frame

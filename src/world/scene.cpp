@@ -583,7 +583,7 @@ Scene random_scene(uint64_t seed, const SceneOptions& options) {
   s.light_start = std::clamp(light_of(start) + rng.uniform(-0.3, 0.3), 0.0, 2.0);
   s.light_end = s.light_start;
   if (shots > 1 || rng.chance(0.3))  // the light drifts: a sunset deepens, a day turns to evening
-    s.light_end = std::clamp(s.light_start + rng.uniform(0.1, 0.25) * shots * (rng.chance(0.8) ? 1 : -1), 0.0, 2.0);
+    s.light_end = std::clamp(s.light_start + rng.uniform(0.1, kLightDriftPerShot) * shots * (rng.chance(0.8) ? 1 : -1), 0.0, 2.0);
 
   std::vector<int> movers;
   for (const Object& o : s.objects)

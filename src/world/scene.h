@@ -55,6 +55,8 @@ bool can_do(Kind kind, Action action);
 // The light is one continuous value: 0 = midday, 1 = sunset, 2 = deep night; rendering and sound
 // interpolate between these keys, so a sunset deepens smoothly from 0.9 to 1.3.
 inline constexpr double kLightDay = 0.0, kLightSunset = 1.0, kLightNight = 2.0;
+// The most the light of a random scene drifts per shot (the training data's range: 0.1 .. 0.25).
+inline constexpr double kLightDriftPerShot = 0.25;
 TimeOfDay time_of_day(double light);  // day < 0.55 <= sunset < 1.45 <= night
 double light_of(TimeOfDay t);         // the key value
 

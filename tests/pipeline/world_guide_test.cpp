@@ -72,26 +72,33 @@ TEST(WorldGuide, ANewShotAskingForNightfallTurnsTheLightAtTheCut) {
                                     first.total_frames() * 2);
   EXPECT_DOUBLE_EQ(scene.light_at(cut / 2), 1.0);  // the first shot's light is unchanged
   EXPECT_DOUBLE_EQ(scene.light_at(cut), 1.0);      // no jump at the cut
-  EXPECT_GT(scene.light_end, 1.4);                 // night falls over the new shot, as it would on its own
+  EXPECT_NEAR(scene.light_end, 1.0 + world::kLightDriftPerShot, 1e-9);  // then night falls, as fast as in training
   ASSERT_EQ(scene.light_turns.size(), 1u);
   EXPECT_DOUBLE_EQ(scene.light_turns[0].at, cut);
 
-  // A third shot that asks nothing keeps the new rate until deep night, where the light stops.
+  // A third shot that asks nothing keeps the new rate.
   const auto third = continue_scene(scene, world::parse_prompt("the character walks"), scene.total_frames() + 1);
-  const double rate = (scene.light_end - 1.0) / cut;
-  EXPECT_NEAR(third.light_at(scene.duration() + 0.1), scene.light_end + 0.1 * rate, 1e-9);
-  EXPECT_DOUBLE_EQ(third.light_end, std::min(world::kLightNight, scene.light_end + rate * cut));
+  EXPECT_NEAR(third.light_end, 1.0 + 2 * world::kLightDriftPerShot, 1e-9);
+  EXPECT_EQ(third.light_turns.size(), 1u);
+
+  // A named time of day is not forced on the new shot: the cut keeps its light.
+  const auto day = world::parse_prompt("a box slides on wood during the day").scene;
+  const auto sunset = continue_scene(day, world::parse_prompt("the box slides on at sunset"), day.total_frames() * 2);
+  EXPECT_DOUBLE_EQ(sunset.light_end, 0.0);
+  EXPECT_TRUE(sunset.light_turns.empty());
 }
 
-TEST(WorldGuide, ANewShotNamingAnotherTimeOfDayReachesItByItsEnd) {
-  const auto first = world::parse_prompt("a box slides on wood during the day").scene;
-  const auto scene = continue_scene(first, world::parse_prompt("the box slides on at sunset"), first.total_frames() * 2);
-  EXPECT_DOUBLE_EQ(scene.light_at(first.duration()), 0.0);  // the cut keeps the day
-  EXPECT_DOUBLE_EQ(scene.light_end, world::kLightSunset);
-  // Naming the time it already is changes nothing.
-  const auto same = continue_scene(first, world::parse_prompt("the box slides on in daylight"), first.total_frames() * 2);
-  EXPECT_DOUBLE_EQ(same.light_end, 0.0);
-  EXPECT_TRUE(same.light_turns.empty());
+TEST(WorldGuide, ContinuedLightStopsAtDeepNight) {
+  auto first = world::parse_prompt("a red ball drops onto the metal floor at night").scene;
+  first.light_start = 1.7;
+  first.light_end = 1.9;
+  const double cut = first.duration();
+  const auto scene = continue_scene(first, world::parse_prompt("the ball rolls"), first.total_frames() * 2);
+  EXPECT_DOUBLE_EQ(scene.light_at(cut), 1.9);            // the first shot's light is unchanged
+  EXPECT_NEAR(scene.light_at(1.5 * cut), 2.0, 1e-9);     // deep night half way through the new shot
+  EXPECT_DOUBLE_EQ(scene.light_end, world::kLightNight);  // and it stays there
+  ASSERT_EQ(scene.light_turns.size(), 1u);
+  EXPECT_NEAR(scene.light_turns[0].at, 1.5 * cut, 1e-9);
 }
 
 // The scene description's look follows the window: a continued shot's light starts where the last ended.
