@@ -200,6 +200,7 @@ void train_decoder(Run& run) {
   VaeStageOptions vo = vae_options(t);
   vo.decoder_only = true;
   vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
+  vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
   const bool guided = config.vae.guide_channels > 0;
   const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("decoder"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);

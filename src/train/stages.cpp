@@ -26,7 +26,38 @@ torch::Tensor sample_latent(const model::LatentDistribution& d, torch::Generator
 
 torch::Device device_of(const torch::nn::Module& m) { return m.parameters().front().device(); }
 
+// VaeStageOptions::thing_noise: latents of moving things as a DiT leaves them, where the layout is given.
+torch::Tensor smear_moving_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
+                                  const model::VideoVaeImpl& vae, double thing_noise, torch::Generator& g) {
+  const int64_t b = z.size(0);
+  const auto moving = moving_cells(layout, vae.config.temporal_downsample, vae.config.spatial_downsample);
+  const auto cells = moving.to(z.dtype()) * keep.to(z.dtype()).view({b, 1, 1, 1, 1});
+  const auto level = (torch::rand({b, 1, 1, 1, 1}, g) * thing_noise).to(z.device(), z.scalar_type());
+  const auto spread = vae.latent_std.view({1, -1, 1, 1, 1}).to(z.dtype());
+  const auto noise = torch::randn(z.sizes(), g).to(z.device(), z.scalar_type());
+  // Half the samples: each latent frame also takes half of the one before (the first keeps its own).
+  const auto mix = (torch::rand({b, 1, 1, 1, 1}, g) < 0.5).to(z.device(), z.scalar_type()) * 0.5;
+  const auto previous = torch::cat({z.narrow(2, 0, 1), z.narrow(2, 0, z.size(2) - 1)}, 2);
+  const auto smeared = z * (1.0 - mix) + previous * mix + level * spread * noise;
+  return z + cells * (smeared - z);
+}
+
 }  // namespace
+
+torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
+  const int64_t b = layout.size(0), f = layout.size(2), h = layout.size(3), w = layout.size(4);
+  if ((f - 1) % r != 0 || h % s != 0 || w % s != 0)
+    fail(ErrorKind::internal, "moving_cells: the layout is not a whole number of latent cells");
+  const auto median = std::get<0>(layout.median(2, true));
+  auto moving = ((layout - median).abs().amax(1, true) > 0.1).to(torch::kFloat);  // [B, 1, F, H, W]
+  // The first picture alone makes latent frame 0; then each r pictures make one.
+  moving = torch::cat({moving.narrow(2, 0, 1).expand({b, 1, r - 1, h, w}), moving}, 2);
+  const int64_t t = moving.size(2) / r;
+  moving = moving.reshape({b, t, r, h, w}).amax(2);                                  // [B, T, H, W]
+  moving = torch::max_pool2d(moving, {s, s}, {s, s});                                // [B, T, h, w]
+  moving = torch::max_pool2d(moving, {3, 3}, {1, 1}, {1, 1});
+  return moving.unsqueeze(1);
+}
 
 torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
   auto wave = torch::zeros({1, length}, torch::kFloat);
@@ -87,6 +118,7 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     if (guided) {
       layout = torch::stack(layouts).to(device);
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
+      if (o.decoder_only && o.thing_noise > 0) z = smear_moving_things(z, layout, keep, *vae, o.thing_noise, g);
     }
     const auto rec = vae->decode(z, layout, keep).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.

@@ -26,7 +26,18 @@ struct VaeStageOptions {
   // decoder_only: noise added to the encoder's latents, per sample a level drawn up to this share of each
   // channel's spread, so the decoder meets latents as a DiT leaves them and must read more from the layout.
   double latent_noise = 0.0;
+  // decoder_only, where the layout is given: the latent cells of things that move (the layout's pixels that
+  // differ from the crop's temporal median, each cell's 4 x 4 pixels over its frames, grown by one cell) get
+  // noise up to this share of each channel's spread, and half the time the previous latent frame's latents
+  // mixed in, as a DiT leaves fast things smeared over time; the decoder learns to draw them where and as the
+  // layout has them in each picture (see moving_cells).
+  double thing_noise = 0.0;
 };
+
+// The latent cells ([B, 1, T, h, w], 0 or 1) where a layout ([B, 3, F, H, W], F = 1 + r k) has something that
+// moves: pixels that differ from the layout's temporal median, pooled over each latent cell's r frames and
+// s x s pixels (the first latent frame is the first picture alone), grown by one cell on every side.
+torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s);
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);
 

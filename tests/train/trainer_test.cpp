@@ -151,6 +151,7 @@ TEST(Trainer, DecoderOnlyStepTrainsTheDecoderFromNoisedLatentsAndLeavesTheEncode
   vo.crop_size = 32;
   vo.decoder_only = true;
   vo.latent_noise = 0.3;
+  vo.thing_noise = 1.0;  // the sliding square's cells smeared too
   const auto result = run_loop(*vae, options(dir.path(), "decoder", 40), vae_loss_parts(), synthetic, vae_step(vae, vo),
                                [](const std::string&) {});
   EXPECT_TRUE(result.finished);
@@ -164,6 +165,26 @@ TEST(Trainer, DecoderOnlyStepTrainsTheDecoderFromNoisedLatentsAndLeavesTheEncode
   ASSERT_EQ(psnr.size(), 40u);
   EXPECT_GT(mean(psnr, 30, 40), psnr[0] + 3.0);  // the decoder alone learns to draw the clips back
   EXPECT_EQ(losses(dir / "loss.csv", "kl").back(), 0.0);  // the encoder's distribution is not trained
+}
+
+TEST(Trainer, MovingCellsAreTheLatentCellsWhereTheLayoutChangesGrownByOne) {
+  // 9 pictures of 16 x 16 -> latent frames {0}, {1..4}, {5..8} of 4 x 4 cells.
+  auto layout = torch::zeros({2, 3, 9, 16, 16});
+  layout.index_put_({1, 0, 6, 9, 10}, 1.0);  // the second clip: one pixel lit in picture 6 only, cell (2, 2)
+  const auto cells = moving_cells(layout, 4, 4);
+  ASSERT_EQ(cells.sizes(), (std::vector<int64_t>{2, 1, 3, 4, 4}));
+  EXPECT_EQ(cells[0].sum().item<double>(), 0.0);  // nothing moves
+  EXPECT_EQ(cells[1][0][0].sum().item<double>(), 0.0);
+  EXPECT_EQ(cells[1][0][1].sum().item<double>(), 0.0);
+  const auto third = cells[1][0][2];
+  EXPECT_EQ(third.sum().item<double>(), 9.0);  // cell (2, 2) and its eight neighbours
+  EXPECT_EQ(third.narrow(0, 1, 3).narrow(1, 1, 3).sum().item<double>(), 9.0);
+  // The first picture alone is latent frame 0.
+  auto first = torch::zeros({1, 3, 9, 16, 16});
+  first.index_put_({0, 2, 0, 0, 0}, -1.0);
+  const auto at_start = moving_cells(first, 4, 4);
+  EXPECT_EQ(at_start[0][0][0].sum().item<double>(), 4.0);  // cell (0, 0) grown into the corner's 2 x 2
+  EXPECT_EQ(at_start.sum().item<double>(), 4.0);
 }
 
 TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModelToUse) {
