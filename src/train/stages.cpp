@@ -26,6 +26,13 @@ torch::Tensor sample_latent(const model::LatentDistribution& d, torch::Generator
 
 torch::Device device_of(const torch::nn::Module& m) { return m.parameters().front().device(); }
 
+// Pixels ([B, 1, F, H, W], 0 or 1) that differ from the crop's temporal median by more than 0.1 in a channel:
+// what moves in frames ([B, 3, F, H, W] in [-1, 1]).
+torch::Tensor moving_pixels(const torch::Tensor& frames) {
+  const auto median = std::get<0>(frames.median(2, true));
+  return ((frames - median).abs().amax(1, true) > 0.1).to(frames.scalar_type());
+}
+
 // VaeStageOptions::thing_noise: latents of moving things as a DiT leaves them, where the layout is given.
 torch::Tensor smear_moving_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
                                   const model::VideoVaeImpl& vae, double thing_noise, torch::Generator& g) {
@@ -48,8 +55,7 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
   const int64_t b = layout.size(0), f = layout.size(2), h = layout.size(3), w = layout.size(4);
   if ((f - 1) % r != 0 || h % s != 0 || w % s != 0)
     fail(ErrorKind::internal, "moving_cells: the layout is not a whole number of latent cells");
-  const auto median = std::get<0>(layout.median(2, true));
-  auto moving = ((layout - median).abs().amax(1, true) > 0.1).to(torch::kFloat);  // [B, 1, F, H, W]
+  auto moving = moving_pixels(layout).to(torch::kFloat);  // [B, 1, F, H, W]
   // The first picture alone makes latent frame 0; then each r pictures make one.
   moving = torch::cat({moving.narrow(2, 0, 1).expand({b, 1, r - 1, h, w}), moving}, 2);
   const int64_t t = moving.size(2) / r;
@@ -122,9 +128,7 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     }
     const auto rec = vae->decode(z, layout, keep).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
-    const auto median = std::get<0>(x.median(2, true));
-    const auto moving = ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
-    const auto weight = 1.0 + o.motion_weight * moving;
+    const auto weight = 1.0 + o.motion_weight * moving_pixels(x);
     const auto diff = rec - x;
     const auto recon = (weight * (diff.abs() + diff.pow(2))).mean();
     const auto dx = [](const torch::Tensor& t) { return t.narrow(4, 1, t.size(4) - 1) - t.narrow(4, 0, t.size(4) - 1); };
