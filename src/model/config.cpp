@@ -62,8 +62,13 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.vae.temporal_res_blocks = static_cast<int>(vae.integer_or("temporal_res_blocks", 1, 0, 16));
   c.vae.guide_channels = static_cast<int>(vae.integer_or("guide_channels", 0, 0, 64));
   c.vae.latent_guide = vae.boolean_or("latent_guide", false);
+  c.vae.grid_cell = static_cast<int>(vae.integer_or("grid_cell", 0, 0, 64));
+  c.vae.scene_channels = static_cast<int>(vae.integer_or("scene_channels", 0, 0, 4096));
   c.vae.eps = vae.number_or("eps", 1e-6, 0.0, 1.0);
   check(!c.vae.latent_guide || c.vae.guide_channels > 0, vae, "latent_guide", "needs guide_channels");
+  check(c.vae.grid_cell != 1, vae, "grid_cell", "must be 0 (none) or at least 2 pixels");
+  check(c.vae.grid_cell == 0 || c.vae.scene_channels > 0, vae, "grid_cell", "needs scene_channels (the style opens it)");
+  check(c.vae.scene_channels != 1, vae, "scene_channels", "must be 0 or features + 1 flag (>= 2)");
   check(c.vae.guide_channels == 0 || c.vae.guide_channels == 4, vae, "guide_channels",
         "must be 0 or 4 (layout colours + flag)");
   check(is_power_of_two(c.vae.spatial_downsample), vae, "spatial_downsample", "must be a power of two");
@@ -102,6 +107,8 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
         "guide_channels", "must be 0 or 3 x vae.temporal_downsample + 1 (layout colours per folded frame + flag)");
   check(c.dit.audio_guide_channels != 1, dit, "audio_guide_channels", "must be 0 or events + 1 flag (>= 2)");
   check(c.dit.scene_channels != 1, dit, "scene_channels", "must be 0 or features + 1 flag (>= 2)");
+  check(c.vae.scene_channels == 0 || c.vae.scene_channels == c.dit.scene_channels, vae, "scene_channels",
+        "must be 0 or equal dit.scene_channels (the same scene description)");
 
   if (root.has("audio")) {
     const ConfigReader audio = root.child("audio");
@@ -177,6 +184,8 @@ Json ModelConfig::to_json() const {
               {"eps", vae.eps}};
   if (vae.guide_channels > 0) j["vae"]["guide_channels"] = vae.guide_channels;
   if (vae.latent_guide) j["vae"]["latent_guide"] = true;
+  if (vae.grid_cell > 0) j["vae"]["grid_cell"] = vae.grid_cell;
+  if (vae.scene_channels > 0) j["vae"]["scene_channels"] = vae.scene_channels;
   if (has_audio())
     j["audio"] = {{"n_fft", audio.n_fft},
                   {"hop", audio.hop},

@@ -46,6 +46,13 @@ struct VaeConfig {
   // before its middle block, where a few convolutions reach far enough to draw a fast thing where the
   // simulator has it in each frame rather than where its latent frame left it (see vae.h).
   bool latent_guide = false;
+  // 0, or the scene description's features + 1 flag (as dit.scene_channels): the decoder also reads the style
+  // and light the world's parser gave the scene, as a bias of its latent-grid features (see vae.h).
+  int scene_channels = 0;
+  // Pixel art's grid: > 1 (with scene_channels), the decoder may draw its output as flat cells of grid_cell x
+  // grid_cell pixels from the picture's top left, as the world draws pixel art, through a gate that opens by
+  // the scene's style as it learned (see vae.h); 0: no grid.
+  int grid_cell = 0;
   double eps = 1e-6;
 };
 

@@ -2,6 +2,7 @@
 #include "model/vae.h"
 
 #include "core/error.h"
+#include "model/guidance.h"
 #include "model/weights.h"
 
 namespace kinema::model {
@@ -28,6 +29,19 @@ torch::Tensor fold_frames(const torch::Tensor& x) {
 }
 torch::Tensor unfold_frames(const torch::Tensor& x, int64_t batch) {
   return x.reshape({batch, x.size(0) / batch, x.size(1), x.size(2), x.size(3)}).transpose(1, 2);
+}
+
+// The grid gate's logit is this many times what decoder_scene gives: a gate that Adam moves by about the
+// learning rate per step could not otherwise open from nearly shut (-4) within a fine-tune of 1000 steps.
+constexpr double kGateGain = 16.0;
+
+// vae.grid_cell: each cell x cell block of each picture of rgb ([B, 3, F, H, W], blocks from the top left; the
+// last row and column of cells may be cut short) mixed towards its mean colour by `open` ([B], 0 to 1).
+torch::Tensor onto_grid(const torch::Tensor& rgb, const torch::Tensor& open, int64_t cell) {
+  const int64_t b = rgb.size(0), f = rgb.size(2), h = rgb.size(3), w = rgb.size(4);
+  auto mean = torch::avg_pool2d(fold_frames(rgb), {cell, cell}, {cell, cell}, {0, 0}, /*ceil_mode=*/true);
+  mean = mean.repeat_interleave(cell, 2).repeat_interleave(cell, 3).narrow(2, 0, h).narrow(3, 0, w);
+  return rgb + open.view({b, 1, 1, 1, 1}) * (unfold_frames(mean, b) - rgb);
 }
 
 // Runs a per-frame 2D network over [B, C, T, H, W] a few frames at a time, bounding peak memory.
@@ -120,6 +134,13 @@ VideoVaeImpl::VideoVaeImpl(const VaeConfig& c) : config(c) {
     decoder_guide->weight.zero_();
     decoder_guide->bias.zero_();
   }
+  if (c.scene_channels > 0) {
+    decoder_scene = register_module("decoder_scene", nn::Linear(c.scene_channels, deep + 1));
+    torch::NoGradGuard no_grad;
+    decoder_scene->weight.zero_();
+    decoder_scene->bias.zero_();
+    decoder_scene->bias[deep] = -4.0 / kGateGain;  // the grid gate, nearly shut
+  }
 
   latent_mean = register_buffer("latent_mean", torch::zeros({c.latent_channels}));
   latent_std = register_buffer("latent_std", torch::ones({c.latent_channels}));
@@ -142,7 +163,8 @@ LatentDistribution VideoVaeImpl::encode(const torch::Tensor& frames) {
   return {moments[0], moments[1].clamp(-30.0, 20.0)};
 }
 
-torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep) {
+torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
+                                   const torch::Tensor& scene) {
   const int64_t batch = z.size(0);
   const int64_t r = config.temporal_downsample;
   const auto dtype = decoder_in->weight.scalar_type();
@@ -171,7 +193,19 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     const auto folded = torch::pixel_unshuffle(fold_frames(guide), s);  // [B F, g s s, h, w]
     x = torch::cat({x, unfold_frames(folded, batch)}, 1);
   }
-  return per_frame(x, [&](torch::Tensor f) {
+  // The scene: a bias of the latent-grid features, and how far the grid gate opens.
+  torch::Tensor open;
+  if (decoder_scene) {
+    if (scene.defined() && (scene.size(0) != batch || scene.size(1) != config.scene_channels - 1))
+      fail(ErrorKind::internal, "vae: the scene features do not match vae.scene_channels");
+    const auto k = keep.defined() ? keep.to(torch::kCPU) : torch::Tensor{};
+    const auto input = scene_guide(scene.defined() ? scene.to(torch::kCPU, torch::kFloat) : torch::Tensor{}, batch,
+                                   config.scene_channels, k);
+    const auto bias = decoder_scene(input.to(x.device(), dtype));  // [B, c + 1]
+    x = torch::cat({x.narrow(1, 0, c) + bias.narrow(1, 0, c).view({batch, c, 1, 1, 1}), x.narrow(1, c, x.size(1) - c)}, 1);
+    open = torch::sigmoid(kGateGain * bias.select(1, c));
+  }
+  const torch::Tensor rgb = per_frame(x, [&](torch::Tensor f) {
     torch::Tensor guide;
     if (g > 0) {
       const auto folded = f.narrow(1, c, g * s * s);
@@ -194,6 +228,7 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     }
     return decoder_out(with_guide(torch::silu(decoder_norm(f))));
   });
+  return config.grid_cell > 1 && open.defined() ? onto_grid(rgb, open, config.grid_cell) : rgb;
 }
 
 torch::Tensor VideoVaeImpl::normalize(const torch::Tensor& z) const {
@@ -204,12 +239,18 @@ torch::Tensor VideoVaeImpl::denormalize(const torch::Tensor& z) const {
   return z * latent_std.view({1, -1, 1, 1, 1}) + latent_mean.view({1, -1, 1, 1, 1});
 }
 
+bool added_by_decoder_fine_tune(const std::string& name) {
+  for (const char* module : {"decoder_guide.", "decoder_scene."})
+    if (name.rfind(module, 0) == 0) return true;
+  return false;
+}
+
 void load_video_autoencoder(VideoVaeImpl& vae, const std::map<std::string, torch::Tensor>& weights) {
   torch::NoGradGuard no_grad;
   for (auto [name, t] : state_of(vae)) {
     const auto it = weights.find(name);
     if (it != weights.end()) t.copy_(it->second);
-    else if (name.rfind("decoder_guide.", 0) != 0) fail(ErrorKind::model, "the video autoencoder's weights lack '" + name + "'");
+    else if (!added_by_decoder_fine_tune(name)) fail(ErrorKind::model, "the video autoencoder's weights lack '" + name + "'");
   }
 }
 

@@ -21,6 +21,21 @@
 // docs/MODEL.md, "Fast motion stutters"). The convolution starts at zero, so an autoencoder trained without
 // it decodes the same until its decoder is fine-tuned (training.decoder), and the encoder, the latents and
 // the DiT trained on them stay valid.
+//
+// With vae.scene_channels the decoder also reads the scene description the DiT reads (the style and light the
+// world's parser gave the prompt; model/guidance.h): a linear map, from zero, to a bias of the latent-grid
+// features. The latents a DiT leaves do not say clearly enough which style a picture is in for the decoder
+// to draw, say, pixel art's grid from them alone.
+//
+// With vae.grid_cell (which needs the scene) the decoder can draw pixel art's grid: the world draws pixel art
+// on a coarse grid fixed to the picture (cells of grid_cell pixels from its top left), which a convolutional
+// decoder cannot place, since it has no absolute position and the grid's period (3 pixels at 128 x 128) is
+// not a multiple of its upsampling. A gate mixes each cell's pixels towards the cell's mean colour; how far
+// it opens is learned from the scene description alone (one more output of the same linear map, starting
+// nearly shut), so the decoder learns which styles are drawn on the grid and the gate cannot open by
+// accident on latents it has not met in training. A try that let the last features open it too drew the grid
+// on many cartoon and realistic clips under the DiT (docs/MODEL.md, "Pixel art's grid"). Free mode has no
+// scene: the gate stays where training with the scene dropped put it.
 #pragma once
 
 #include <torch/torch.h>
@@ -66,7 +81,10 @@ struct VideoVaeImpl : torch::nn::Module {
   // z: [B, C, T, h, w] raw latents -> [B, 3, 1 + r (T - 1), H, W], roughly in [-1, 1]. A guided decoder
   // reads `layout` ([B, 3, F, H, W] in [-1, 1], the frames it decodes) where `keep` ([B] bool) is true or
   // undefined; undefined layout: free mode. Others ignore both.
-  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& layout = {}, const torch::Tensor& keep = {});
+  // A decoder with vae.scene_channels also reads the scene's features ([B, scene_channels - 1], as the DiT's;
+  // dropped with the layout where keep is false; undefined: none, as in free mode).
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& layout = {}, const torch::Tensor& keep = {},
+                       const torch::Tensor& scene = {});
 
   // The DiT works on latents normalised per channel with statistics measured on training data.
   torch::Tensor normalize(const torch::Tensor& z) const;
@@ -89,14 +107,18 @@ struct VideoVaeImpl : torch::nn::Module {
   ChannelNorm decoder_norm{nullptr};
   torch::nn::Conv2d decoder_out{nullptr};
   torch::nn::Conv2d decoder_guide{nullptr};  // vae.latent_guide: folded layout -> features before the middle block
+  torch::nn::Linear decoder_scene{nullptr};  // vae.scene_channels: scene -> latent-grid feature bias, grid gate
 
   torch::Tensor latent_mean, latent_std;  // buffers, [C]
 };
 TORCH_MODULE(VideoVae);
 
-// Weights into a video autoencoder, every tensor required, except that one with the latent-grid guide
-// (vae.latent_guide) takes weights trained before it existed: that convolution stays at zero and the
-// decoder decodes as they did.
+// Whether a module (named within the autoencoder: "decoder_guide.weight") is one that a decoder fine-tune
+// adds (the latent-grid guide, the scene's map): weights trained before may lack it.
+bool added_by_decoder_fine_tune(const std::string& name);
+
+// Weights into a video autoencoder, every tensor required, except the modules a decoder fine-tune adds: they
+// keep their starting values (at zero, the grid gate nearly shut), so the decoder decodes as before.
 void load_video_autoencoder(VideoVaeImpl& vae, const std::map<std::string, torch::Tensor>& weights);
 
 }  // namespace kinema::model

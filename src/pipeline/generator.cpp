@@ -498,9 +498,11 @@ GenerationResult Generator::generate_unguarded(const GenerationRequest& request,
   });
 
   report("decoding video", result.steps, result.steps, -1);
-  // A guided decoder reads the layout too (free mode: none).
+  // A guided decoder reads the layout too, and the scene description where it takes one (free mode: neither).
+  torch::Tensor decoder_scene;
+  if (guide && c.vae.scene_channels > 0) decoder_scene = torch::tensor(guide->scene, torch::kFloat).unsqueeze(0);
   auto video = m.model->vae->decode(m.model->vae->denormalize(latents[0].to(m.dtype)),
-                                    layout.defined() ? layout.to(m.dtype) : layout);  // [1, 3, F, H, W]
+                                    layout.defined() ? layout.to(m.dtype) : layout, {}, decoder_scene);  // [1, 3, F, H, W]
   video = ((video.to(torch::kFloat).clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch::kByte);
   video = video.squeeze(0).permute({1, 2, 3, 0}).contiguous().cpu();  // [F, H, W, 3]
   if (video.size(0) != frames) fail(ErrorKind::internal, "decoder made " + std::to_string(video.size(0)) + " frames");

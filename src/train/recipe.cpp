@@ -183,7 +183,9 @@ void train_audio(Run& run) {
 // with the encoder and the latent statistics frozen, so the latent cache and the DiT stay valid; its latents
 // may be noised (latent_noise) as a DiT leaves them. It starts from vae.safetensors and writes the whole
 // autoencoder to vae-decoder.safetensors, which the model uses from then on. With latent_guide it adds the
-// layout at the latent grid to the decoder (vae.latent_guide, recorded in model.json when the stage starts).
+// layout at the latent grid to the decoder (vae.latent_guide), with scene the scene description
+// (vae.scene_channels), with grid_cell pixel art's grid (vae.grid_cell), each recorded in model.json when the
+// stage starts.
 void train_decoder(Run& run) {
   if (!run.training.contains("decoder") || run.done("decoder") || !run.done("vae") || run.out_of_time()) return;
   const ConfigReader t(run.training.at("decoder"), run.options.recipe.string() + ": training.decoder");
@@ -194,6 +196,19 @@ void train_decoder(Run& run) {
     write_json_file(run.path("model.json"), config.to_json());
     run.report("decoder: the layout also enters at the latent grid (vae.latent_guide, now in model.json)");
   }
+  const bool scene = t.boolean_or("scene", false);
+  const int cell = static_cast<int>(t.integer_or("grid_cell", 0, 0, 64));
+  if (scene && config.dit.scene_channels == 0) t.error("scene", "needs the DiT's scene description (model.dit.scene_channels)");
+  if (cell == 1) t.error("grid_cell", "must be 0 (none) or at least 2 pixels");
+  if (cell > 0 && !scene) t.error("grid_cell", "needs scene (the style opens the grid)");
+  if (cell != config.vae.grid_cell || (scene ? config.dit.scene_channels : 0) != config.vae.scene_channels) {
+    config.vae.scene_channels = scene ? config.dit.scene_channels : 0;
+    config.vae.grid_cell = cell;
+    write_json_file(run.path("model.json"), config.to_json());
+    run.report("decoder: scene description " + std::string(scene ? "read" : "not read") + ", pixel art's grid " +
+               (cell > 0 ? "of " + std::to_string(cell) + " pixels" : std::string("none")) +
+               " (vae.scene_channels, vae.grid_cell, now in model.json)");
+  }
   torch::manual_seed(4);
   model::VideoVae vae(config.vae);
   model::load_video_autoencoder(*vae, model::read_tensors(run.path("vae.safetensors")));
@@ -201,6 +216,7 @@ void train_decoder(Run& run) {
   vo.decoder_only = true;
   vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
   vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
+  vo.thing_weight = t.number_or("thing_weight", 0.0, 0.0, 1000.0);
   const bool guided = config.vae.guide_channels > 0;
   const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("decoder"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);
@@ -273,9 +289,10 @@ void train_dit(Run& run) {
   LoopOptions loop = run.loop("dit");
   // A decoder fine-tune may add the layout at the latent grid after the DiT's last checkpoint (the decoder stage
   // comes later); the autoencoders stay frozen here, so that convolution is not the DiT's to resume.
-  if (config.vae.latent_guide &&
-      std::find(loop.added_modules.begin(), loop.added_modules.end(), "vae.decoder_guide") == loop.added_modules.end())
-    loop.added_modules.push_back("vae.decoder_guide");
+  for (const auto& [added, module] : {std::pair{config.vae.latent_guide, "vae.decoder_guide"},
+                                      std::pair{config.vae.scene_channels > 0, "vae.decoder_scene"}})
+    if (added && std::find(loop.added_modules.begin(), loop.added_modules.end(), module) == loop.added_modules.end())
+      loop.added_modules.push_back(module);
   const auto result = run_loop(*m, loop, dit_loss_parts(), source, dit_step(m, tokenizer, sound, d), run.report, run.stop);
   if (result.finished) run.mark_done("dit", {{"steps", result.step}, {"data_wait", result.data_wait_fraction}});
 }
@@ -314,7 +331,7 @@ void export_model(Run& run, bool asked_for) {
   // The DiT's EMA holds the autoencoders as they were when it trained (without a latent-grid guide, if that
   // came with the decoder's fine-tune); a decoder fine-tuned later goes over them.
   ema.load(model::read_tensors(run.path("dit/checkpoint/ema.safetensors")),
-           [](const std::string& name) { return name.rfind("vae.decoder_guide.", 0) == 0; });
+           [](const std::string& name) { return name.rfind("vae.", 0) == 0 && model::added_by_decoder_fine_tune(name.substr(4)); });
   ema.copy_to(*m);
   if (run.done("decoder")) load_autoencoders(run, m);
   std::string card = model_card(run, config);

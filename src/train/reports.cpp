@@ -71,7 +71,10 @@ Json video_reconstruction_report(model::VideoVae vae, const std::vector<Sample>&
     const auto z = vae->encode(x).mean;
     torch::Tensor layout;
     if (guided && s.layout.frame_count() == s.clip.frame_count()) layout = frames_tensor(s.layout).unsqueeze(0);
-    const auto rec = vae->decode(z, layout).clamp(-1, 1);
+    torch::Tensor scene;
+    if (layout.defined() && vae->config.scene_channels > 0)
+      scene = torch::tensor(s.scene_features, torch::kFloat).unsqueeze(0);
+    const auto rec = vae->decode(z, layout, {}, scene).clamp(-1, 1);
     measure(rec, x, whole, moving);
     reconstructions.push_back(clip_from_tensor(rec[0], s.clip));
     if (layout.defined()) {

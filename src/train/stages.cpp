@@ -65,6 +65,11 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
   return moving.unsqueeze(1);
 }
 
+torch::Tensor thing_pixels(const torch::Tensor& layout) {
+  const auto row = std::get<0>(layout.median(4, true));
+  return ((layout - row).abs().amax(1, true) > 0.1).to(layout.scalar_type());
+}
+
 torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
   auto wave = torch::zeros({1, length}, torch::kFloat);
   if (clip.sample_rate > 0 && !clip.audio.empty()) {
@@ -86,14 +91,18 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
       if (p.key().rfind("encoder", 0) == 0) p.value().set_requires_grad(false);
   return [vae, o](std::vector<Sample>& batch, torch::Generator& g) mutable {
     const bool guided = vae->config.guide_channels > 0;
-    std::vector<torch::Tensor> crops, layouts;
+    const int64_t cell = std::max(1, vae->config.grid_cell);
+    const bool with_scene = vae->config.scene_channels > 0;
+    std::vector<torch::Tensor> crops, layouts, scenes;
     for (const Sample& s : batch) {
       const auto& clip = s.clip;
       const int frames = std::min(o.crop_frames, clip.frame_count());
       const int size_h = std::min(o.crop_size, clip.height), size_w = std::min(o.crop_size, clip.width);
       const int64_t f0 = draw(g, clip.frame_count() - frames + 1);
-      const int64_t y0 = draw(g, clip.height - size_h + 1), x0 = draw(g, clip.width - size_w + 1);
-      const bool flip = uniform(g) < 0.5;
+      // With pixel art's grid (fixed to the picture's top left) a crop starts on a cell and is not flipped, so
+      // that the grid stays where the decoder draws it.
+      const int64_t y0 = draw(g, (clip.height - size_h) / cell + 1) * cell, x0 = draw(g, (clip.width - size_w) / cell + 1) * cell;
+      const bool flip = uniform(g) < 0.5 && cell == 1;
       const auto crop = [&](const media::Clip& c) {
         auto x = frames_tensor(c).narrow(1, f0, frames).narrow(2, y0, size_h).narrow(3, x0, size_w);
         return flip ? x.flip({3}) : x;
@@ -102,6 +111,11 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
       if (guided) {
         if (s.layout.frame_count() != clip.frame_count()) fail(ErrorKind::internal, "vae stage: a sample has no layout");
         layouts.push_back(crop(s.layout));
+      }
+      if (with_scene) {
+        if (static_cast<int>(s.scene_features.size()) != vae->config.scene_channels - 1)
+          fail(ErrorKind::internal, "vae stage: a sample's scene features do not match vae.scene_channels");
+        scenes.push_back(torch::tensor(s.scene_features, torch::kFloat));
       }
     }
     const auto device = device_of(*vae);
@@ -126,9 +140,12 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
       if (o.decoder_only && o.thing_noise > 0) z = smear_moving_things(z, layout, keep, *vae, o.thing_noise, g);
     }
-    const auto rec = vae->decode(z, layout, keep).to(torch::kFloat);
+    const auto scene = with_scene ? torch::stack(scenes) : torch::Tensor{};
+    const auto rec = vae->decode(z, layout, keep, scene).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
-    const auto weight = 1.0 + o.motion_weight * moving_pixels(x);
+    auto weight = 1.0 + o.motion_weight * moving_pixels(x);
+    if (guided && o.decoder_only && o.thing_weight > 0)
+      weight = weight + o.thing_weight * thing_pixels(layout) * keep.to(x.dtype()).view({-1, 1, 1, 1, 1});
     const auto diff = rec - x;
     const auto recon = (weight * (diff.abs() + diff.pow(2))).mean();
     const auto dx = [](const torch::Tensor& t) { return t.narrow(4, 1, t.size(4) - 1) - t.narrow(4, 0, t.size(4) - 1); };

@@ -32,12 +32,19 @@ struct VaeStageOptions {
   // mixed in, as a DiT leaves fast things smeared over time; the decoder learns to draw them where and as the
   // layout has them in each picture (see moving_cells).
   double thing_noise = 0.0;
+  // decoder_only, where the layout is given: extra weight on the pixels where the layout has a thing (those that
+  // differ from their row's median in the layout: sky and floor run across whole rows, things do not), so the
+  // small ones (a glass is 4 x 6 pixels) count for more than their area.
+  double thing_weight = 0.0;
 };
 
 // The latent cells ([B, 1, T, h, w], 0 or 1) where a layout ([B, 3, F, H, W], F = 1 + r k) has something that
 // moves: pixels that differ from the layout's temporal median, pooled over each latent cell's r frames and
 // s x s pixels (the first latent frame is the first picture alone), grown by one cell on every side.
 torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s);
+// The pixels ([B, 1, F, H, W], 0 or 1) where a layout ([B, 3, F, H, W]) has a thing: those that differ from
+// their row's median colour in the same picture by more than 0.1 in a channel.
+torch::Tensor thing_pixels(const torch::Tensor& layout);
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);
 

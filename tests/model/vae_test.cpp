@@ -116,6 +116,69 @@ TEST(VideoVae, LatentGridGuideStartsAsTheDecoderWithoutItAndThenReadsTheLayoutOf
   EXPECT_FALSE(torch::allclose(changed.narrow(2, 7, 1), guided.narrow(2, 7, 1)));
 }
 
+TEST(VideoVae, SceneDescriptionStartsAsWithoutItThenBiasesTheDecoderWhereKept) {
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  VideoVae plain(config);
+  config.scene_channels = 4;  // three features and the flag
+  VideoVae with_scene(config);
+  torch::NoGradGuard no_grad;
+  load_video_autoencoder(*with_scene, state_of(*plain));  // weights from before the scene's map existed
+  EXPECT_EQ(state_of(*with_scene).size(), state_of(*plain).size() + 2);
+  const auto z = torch::randn({2, 4, 3, 8, 8});
+  const auto layout = torch::rand({2, 3, 9, 32, 32}) * 2 - 1;
+  const auto scene = torch::tensor({{1.0f, 0.0f, 0.5f}, {0.0f, 1.0f, 0.0f}});
+  const auto before = plain->decode(z, layout);
+  EXPECT_TRUE(torch::allclose(with_scene->decode(z, layout, {}, scene), before, 1e-5, 1e-5));  // starts at zero
+  with_scene->decoder_scene->weight.normal_(0, 0.5);
+  const auto read = with_scene->decode(z, layout, {}, scene);
+  EXPECT_FALSE(torch::allclose(read[0], before[0], 1e-3, 1e-3));
+  EXPECT_FALSE(torch::allclose(read[0], read[1], 1e-3, 1e-3));  // two scenes
+  // A sample whose layout is dropped is decoded as with no scene at all.
+  const auto mixed = with_scene->decode(z, layout, torch::tensor({true, false}), scene);
+  const auto none = with_scene->decode(z, layout, torch::tensor({false, false}));
+  EXPECT_TRUE(torch::allclose(mixed[0], read[0], 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(mixed[1], none[1], 1e-5, 1e-5));
+  EXPECT_FALSE(torch::allclose(none[1], read[1], 1e-3, 1e-3));
+  EXPECT_THROW(with_scene->decode(z, layout, {}, scene.narrow(1, 0, 2)), Error);
+}
+
+TEST(VideoVae, PixelArtGridGateStartsNearlyShutAndTheSceneOpensItIntoFlatCellsFromTheTopLeft) {
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;
+  config.guide_channels = 4;
+  config.scene_channels = 3;
+  VideoVae plain(config);
+  config.grid_cell = 3;
+  VideoVae gridded(config);
+  torch::NoGradGuard no_grad;
+  load_video_autoencoder(*gridded, state_of(*plain));
+  // The gate's bias is decoder_scene's: weights trained without the grid must not open it.
+  EXPECT_LT(gridded->decoder_scene->bias[config.channels.back()].item<double>(), -0.2);
+  const auto z = torch::randn({2, 4, 3, 8, 8});
+  const auto layout = torch::rand({2, 3, 9, 32, 32}) * 2 - 1;
+  const auto scene = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}});
+  const auto before = plain->decode(z, layout, {}, scene);
+  const auto shut = gridded->decode(z, layout, {}, scene);
+  // Nearly shut: within 2% (sigmoid(-4)) of the way to each cell's mean.
+  EXPECT_LT((shut - before).abs().max().item<double>(), 0.02 * 2 * before.abs().max().item<double>());
+  EXPECT_FALSE(torch::allclose(shut, before, 1e-6, 1e-6));
+  gridded->decoder_scene->weight[config.channels.back()][0] = 1.0f;  // the first feature opens it (x 16)
+  const auto open = gridded->decode(z, layout, {}, scene);  // cells of 3 from the top left, the last 2 wide
+  for (int64_t y0 = 0; y0 < 32; y0 += 3)
+    for (int64_t x0 = 0; x0 < 32; x0 += 3) {
+      const int64_t hh = std::min<int64_t>(3, 32 - y0), ww = std::min<int64_t>(3, 32 - x0);
+      const auto cell = open[0].narrow(2, y0, hh).narrow(3, x0, ww);  // [3, 9, hh, ww]
+      ASSERT_LT((cell - cell.narrow(2, 0, 1).narrow(3, 0, 1)).abs().max().item<double>(), 0.03) << x0 << ", " << y0;
+      // Each cell is (nearly, the gate at sigmoid(12)) the mean of what the decoder drew there.
+      const auto drawn = before[0].narrow(2, y0, hh).narrow(3, x0, ww).mean({2, 3});
+      ASSERT_TRUE(torch::allclose(cell.select(2, 0).select(2, 0), drawn, 1e-3, 0.03)) << x0 << ", " << y0;
+    }
+  EXPECT_GT((open[0].narrow(3, 3, 1) - open[0].narrow(3, 2, 1)).abs().max().item<double>(), 1e-2);  // not one flat picture
+  EXPECT_LT((open[1] - shut[1]).abs().max().item<double>(), 1e-6);  // the other scene keeps it shut
+}
+
 TEST(AudioAutoencoder, MapsMelFramesToAFinerLatentGrid) {
   torch::manual_seed(0);
   const auto config = testing::fixture_config();

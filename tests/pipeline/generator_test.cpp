@@ -236,6 +236,37 @@ TEST(GeneratorModes, GuidedTheModelReadsTheWorldsCaptionOfItsScene) {
   EXPECT_NE(as_written.clip.frames, result.clip.frames);
 }
 
+// A decoder that reads the scene description gets the world's, guided: here one whose grid gate opens for pixel
+// art alone draws flat cells of 3 pixels from the top left for a pixel-art prompt, and not otherwise.
+TEST(GeneratorModes, GuidedTheDecoderReadsTheScenesStyle) {
+  testing::TempDir dir;
+  testing::make_fixture_model(dir / "m", 1, {.guided = true, .styled_decoder = true});
+  const auto generator = Generator::open(dir / "m", DeviceChoice::cpu);
+  // The largest difference between neighbouring pixels inside a cell, over all frames.
+  const auto inside_cells = [](const media::Clip& clip) {
+    int most = 0;
+    for (int f = 0; f < clip.frame_count(); ++f)
+      for (int y = 0; y < clip.height; ++y)
+        for (int x = 0; x + 1 < clip.width; ++x) {
+          if ((x + 1) % 3 == 0) continue;  // the next pixel is in the next cell
+          const uint8_t* p = clip.frame(f) + (static_cast<size_t>(y) * clip.width + x) * 3;
+          for (int c = 0; c < 3; ++c) most = std::max(most, std::abs(p[c] - p[c + 3]));
+        }
+    return most;
+  };
+  GenerationRequest r;
+  r.steps = 2;
+  r.prompt = "a red ball drops onto a metal floor, pixel art";
+  const auto pixel = generator->generate(r);
+  ASSERT_EQ(pixel.mode, "guided");
+  EXPECT_LE(inside_cells(pixel.clip), 1);  // rounding
+  r.prompt = "a red ball drops onto a metal floor, cartoon style";
+  EXPECT_GT(inside_cells(generator->generate(r).clip), 10);
+  r.prompt = "a red ball drops onto a metal floor, pixel art";
+  r.mode = "free";  // no scene: the gate stays shut
+  EXPECT_GT(inside_cells(generator->generate(r).clip), 10);
+}
+
 // Guidance on the world's guide: each step also runs without it and the picture's difference is scaled; the
 // model's defaults (sampler.layout_guidance, sampler.guided_steps) apply in guided mode only.
 TEST(GeneratorModes, LayoutGuidanceScalesWhatTheGuideChanges) {
@@ -412,6 +443,34 @@ TEST(ModelFolder, TheDecodersLatentGridGuideIsReadCheckedAndWrittenBack) {
   const auto parsed = model::ModelConfig::parse(config, "model.json");
   EXPECT_TRUE(parsed.vae.latent_guide);
   EXPECT_EQ(parsed.to_json().at("vae").at("latent_guide"), true);
+}
+
+TEST(ModelFolder, TheDecodersPixelArtGridIsReadCheckedAndWrittenBack) {
+  Json config = testing::fixture_config().to_json();
+  EXPECT_EQ(model::ModelConfig::parse(config, "model.json").vae.grid_cell, 0);  // the default
+  EXPECT_FALSE(config["vae"].contains("grid_cell"));  // models without it keep their model.json as it was
+  config["vae"]["grid_cell"] = 1;
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_cell: must be 0"), std::string::npos);
+  config["vae"]["grid_cell"] = 3;
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_cell: needs scene_channels"),
+            std::string::npos);
+  config["vae"]["scene_channels"] = config["dit"]["scene_channels"] = 8;
+  const auto parsed = model::ModelConfig::parse(config, "model.json");
+  EXPECT_EQ(parsed.vae.grid_cell, 3);
+  EXPECT_EQ(parsed.to_json().at("vae").at("grid_cell"), 3);
+}
+
+TEST(ModelFolder, TheDecodersSceneDescriptionMustBeTheDits) {
+  Json config = testing::fixture_config().to_json();
+  EXPECT_EQ(model::ModelConfig::parse(config, "model.json").vae.scene_channels, 0);  // the default
+  EXPECT_FALSE(config["vae"].contains("scene_channels"));
+  config["vae"]["scene_channels"] = 8;
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("equal dit.scene_channels"),
+            std::string::npos);
+  config["dit"]["scene_channels"] = 8;
+  const auto parsed = model::ModelConfig::parse(config, "model.json");
+  EXPECT_EQ(parsed.vae.scene_channels, 8);
+  EXPECT_EQ(parsed.to_json().at("vae").at("scene_channels"), 8);
 }
 
 TEST(ModelFolder, MissingFolderOrFilesAreNamed) {

@@ -27,6 +27,12 @@ model::ModelConfig fixture_config(const FixtureOptions& options) {
         {"audio_guide_channels", options.guided && options.audio ? pipeline::kAudioEventChannels + 1 : 0}}},
       {"sampler", {{"steps", 4}, {"guidance", 3.0}, {"shift", 1.0}, {"solver", "euler"}}},
   };
+  if (options.styled_decoder) {
+    j["dit"]["scene_channels"] = pipeline::kSceneFeatures + 1;
+    j["vae"]["guide_channels"] = 4;
+    j["vae"]["grid_cell"] = 3;
+    j["vae"]["scene_channels"] = pipeline::kSceneFeatures + 1;
+  }
   if (options.audio)
     j["audio"] = {{"n_fft", 256}, {"hop", 80}, {"n_mels", 16}, {"latent_channels", 4}, {"hidden", 16},
                   {"downsample", 2}, {"griffin_lim_iterations", 8}, {"log_mel_mean", -4.0}, {"log_mel_std", 2.0}};
@@ -53,6 +59,10 @@ void make_fixture_model(const fs::path& dir, uint64_t seed, const FixtureOptions
     // Random weights, but with latent statistics a real model would have, so decoding is well scaled.
     torch::NoGradGuard no_grad;
     model->vae->latent_std.fill_(0.5);
+    if (options.styled_decoder) {
+      const int64_t gate = config.vae.channels.back();  // decoder_scene's last output: the grid gate's bias
+      model->vae->decoder_scene->weight[gate][static_cast<int>(world::Style::pixel)] = 50.0f;
+    }
     if (options.flat_picture) {
       model->vae->decoder_out->weight.zero_();
       model->vae->decoder_out->bias.zero_();

@@ -12,6 +12,7 @@
 #include "model/kinema_model.h"
 #include "model/model_io.h"
 #include "model/weights.h"
+#include "pipeline/world_guide.h"
 #include "support/fixture_model.h"
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
@@ -187,10 +188,25 @@ TEST(Trainer, MovingCellsAreTheLatentCellsWhereTheLayoutChangesGrownByOne) {
   EXPECT_EQ(at_start.sum().item<double>(), 4.0);
 }
 
+TEST(Trainer, ThingPixelsAreWhereTheLayoutDiffersFromItsRow) {
+  // Sky above, floor below, a 2 x 3 thing in the sky and one pixel on the floor, in picture 1 of 2.
+  auto layout = torch::zeros({1, 3, 2, 8, 8});
+  layout.narrow(3, 5, 3).fill_(0.5);                             // the floor
+  layout.narrow(2, 1, 1).narrow(3, 1, 3).narrow(4, 2, 2).fill_(-0.8);  // the thing
+  layout.index_put_({0, 1, 1, 6, 7}, 0.7);                        // a pixel on the floor, one channel off
+  const auto things = thing_pixels(layout);
+  ASSERT_EQ(things.sizes(), (std::vector<int64_t>{1, 1, 2, 8, 8}));
+  EXPECT_EQ(things[0][0][0].sum().item<double>(), 0.0);  // picture 0: sky and floor only
+  EXPECT_EQ(things[0][0][1].sum().item<double>(), 7.0);
+  EXPECT_EQ(things[0][0][1].narrow(0, 1, 3).narrow(1, 2, 2).sum().item<double>(), 6.0);
+  EXPECT_EQ(things[0][0][1][6][7].item<double>(), 1.0);
+}
+
 TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModelToUse) {
   testing::TempDir dir;
   auto config = testing::fixture_config();
   config.vae.guide_channels = 4;
+  config.dit.scene_channels = pipeline::kSceneFeatures + 1;
   torch::manual_seed(0);
   model::VideoVae vae(config.vae);
   vae->latent_std.fill_(1.5);
@@ -198,9 +214,18 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
   RecipeOptions o;
   o.stage = "decoder";
   o.device = "cpu";
-  for (const bool latent_guide : {false, true}) {  // latent_guide: the stage adds the layout at the latent grid
-    SCOPED_TRACE(latent_guide ? "with latent_guide" : "without");
-    const fs::path run = dir / (latent_guide ? "run-grid" : "run");
+  // latent_guide: the stage adds the layout at the latent grid; grid_cell: pixel art's grid gate; scene: the
+  // scene description.
+  struct Variant {
+    bool latent_guide;
+    int grid_cell;
+    bool scene;
+  };
+  for (const auto& [latent_guide, grid_cell, scene] : {Variant{false, 0, false}, Variant{true, 0, false},
+                                                       Variant{true, 0, true}, Variant{true, 3, true}}) {
+    const std::string name = "run-" + std::to_string(latent_guide) + "-" + std::to_string(grid_cell) + "-" + std::to_string(scene);
+    SCOPED_TRACE(name);
+    const fs::path run = dir / name;
     fs::create_directories(run);
     write_json_file(run / "model.json", config.to_json());
     model::write_tensors(run / "vae.safetensors", model::state_of(*vae));
@@ -208,7 +233,9 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
     const Json recipe{{"model", config.to_json()},
                       {"training",
                        {{"decoder", {{"steps", 3}, {"batch", 2}, {"lr", 1e-3}, {"crop_frames", 5}, {"crop_size", 32},
-                                     {"latent_noise", 0.3}, {"latent_guide", latent_guide}, {"data_seed", 7}}}}}};
+                                     {"latent_noise", 0.3}, {"latent_guide", latent_guide}, {"grid_cell", grid_cell},
+                                     {"thing_noise", 0.5}, {"thing_weight", 4.0}, {"scene", scene},
+                                     {"data_seed", 7}}}}}};
     write_json_file(dir / "recipe.json", recipe);
     o.recipe = dir / "recipe.json";
     o.run = run;
@@ -218,10 +245,22 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
     EXPECT_EQ(count_changed(tensors_named(before, "encoder"), written), 0);
     EXPECT_EQ(count_changed(tensors_named(before, "latent_"), written), 0);
     EXPECT_GT(count_changed(tensors_named(before, "decoder"), written), 0);
-    EXPECT_EQ(model::ModelConfig::load(run / "model.json").vae.latent_guide, latent_guide);
+    const auto saved = model::ModelConfig::load(run / "model.json").vae;
+    EXPECT_EQ(saved.latent_guide, latent_guide);
+    EXPECT_EQ(saved.grid_cell, grid_cell);
+    EXPECT_EQ(saved.scene_channels, scene ? config.dit.scene_channels : 0);
     EXPECT_EQ(written.count("decoder_guide.weight"), latent_guide ? 1u : 0u);
     if (latent_guide) EXPECT_GT(written.at("decoder_guide.weight").abs().max().item<float>(), 0.0f);  // from zero
+    EXPECT_EQ(written.count("decoder_scene.weight"), scene ? 1u : 0u);
+    if (scene) EXPECT_GT(written.at("decoder_scene.weight").abs().max().item<float>(), 0.0f);  // from zero
   }
+  // The grid is opened by the scene's style: asking for it without the scene is an error.
+  write_json_file(dir / "grid-alone.json",
+                  Json{{"model", config.to_json()}, {"training", {{"decoder", {{"steps", 1}, {"grid_cell", 3}}}}}});
+  o.recipe = dir / "grid-alone.json";
+  o.run = dir / "run-0-0-0";
+  fs::remove(o.run / "decoder.done.json");
+  EXPECT_THROW(run_recipe(o, [](const std::string&) {}), Error);
   // A recipe without the stage asks nothing of it.
   write_json_file(dir / "no-decoder.json", Json{{"model", config.to_json()}, {"training", Json::object()}});
   o.recipe = dir / "no-decoder.json";
