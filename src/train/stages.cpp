@@ -26,11 +26,11 @@ torch::Tensor sample_latent(const model::LatentDistribution& d, torch::Generator
 
 torch::Device device_of(const torch::nn::Module& m) { return m.parameters().front().device(); }
 
-// Pixels ([B, 1, F, H, W], 0 or 1) that differ from the crop's temporal median by more than 0.1 in a channel:
-// what moves in frames ([B, 3, F, H, W] in [-1, 1]).
-torch::Tensor moving_pixels(const torch::Tensor& frames) {
-  const auto median = std::get<0>(frames.median(2, true));
-  return ((frames - median).abs().amax(1, true) > 0.1).to(frames.scalar_type());
+// Pixels ([B, 1, F, H, W], 0 or 1) of x ([B, C, F, H, W]) that differ by more than 0.1 in a channel from the
+// median along dim: over time (2), what moves; along a row (4), what stands out of its picture.
+torch::Tensor away_from_median(const torch::Tensor& x, int64_t dim) {
+  const auto median = std::get<0>(x.median(dim, true));
+  return ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
 }
 
 // VaeStageOptions::thing_noise: latents of moving things as a DiT leaves them, where the layout is given.
@@ -55,7 +55,7 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
   const int64_t b = layout.size(0), f = layout.size(2), h = layout.size(3), w = layout.size(4);
   if ((f - 1) % r != 0 || h % s != 0 || w % s != 0)
     fail(ErrorKind::internal, "moving_cells: the layout is not a whole number of latent cells");
-  auto moving = moving_pixels(layout).to(torch::kFloat);  // [B, 1, F, H, W]
+  auto moving = away_from_median(layout, 2).to(torch::kFloat);  // [B, 1, F, H, W]
   // The first picture alone makes latent frame 0; then each r pictures make one.
   moving = torch::cat({moving.narrow(2, 0, 1).expand({b, 1, r - 1, h, w}), moving}, 2);
   const int64_t t = moving.size(2) / r;
@@ -65,10 +65,7 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
   return moving.unsqueeze(1);
 }
 
-torch::Tensor thing_pixels(const torch::Tensor& layout) {
-  const auto row = std::get<0>(layout.median(4, true));
-  return ((layout - row).abs().amax(1, true) > 0.1).to(layout.scalar_type());
-}
+torch::Tensor thing_pixels(const torch::Tensor& layout) { return away_from_median(layout, 4); }
 
 torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
   auto wave = torch::zeros({1, length}, torch::kFloat);
@@ -143,7 +140,7 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     const auto scene = with_scene ? torch::stack(scenes) : torch::Tensor{};
     const auto rec = vae->decode(z, layout, keep, scene).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
-    auto weight = 1.0 + o.motion_weight * moving_pixels(x);
+    auto weight = 1.0 + o.motion_weight * away_from_median(x, 2);
     if (guided && o.decoder_only && o.thing_weight > 0)
       weight = weight + o.thing_weight * thing_pixels(layout) * keep.to(x.dtype()).view({-1, 1, 1, 1, 1});
     const auto diff = rec - x;
