@@ -26,6 +26,11 @@ using Clock = std::chrono::steady_clock;
 
 enum class Backend { none, null_device, wave_writer };
 
+// This process's scratch files for the wave writer: OpenAL's configuration and the WAV it writes.
+fs::path scratch_file(const char* extension) {
+  return fs::temp_directory_path() / ("kinema-audio-test-" + std::to_string(::getpid()) + extension);
+}
+
 // Sets OpenAL up for `backend` if this process has not used OpenAL yet; false if it already chose another.
 bool use_backend(Backend backend, const fs::path& wav = {}) {
   static bool chosen = false;
@@ -35,10 +40,7 @@ bool use_backend(Backend backend, const fs::path& wav = {}) {
   current = backend;
   if (backend == Backend::none) ::setenv("ALSOFT_DRIVERS", "kinema-no-such-driver", 1);
   if (backend == Backend::null_device) ::setenv("ALSOFT_DRIVERS", "null", 1);
-  if (backend == Backend::wave_writer) {
-    static const fs::path conf = fs::temp_directory_path() / ("kinema-audio-test-" + std::to_string(::getpid()) + ".conf");
-    use_openal_wave_writer(conf, wav);
-  }
+  if (backend == Backend::wave_writer) use_openal_wave_writer(scratch_file(".conf"), wav);
   return true;
 }
 
@@ -63,7 +65,7 @@ double wall_since(Clock::time_point start) { return std::chrono::duration<double
 void sleep_seconds(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
 
 TEST(AudioOutputWaveWriter, ClockMatchesWhenTheDeviceOutputTheSound) {
-  const fs::path wav = fs::temp_directory_path() / ("kinema-audio-test-" + std::to_string(::getpid()) + ".wav");
+  const fs::path wav = scratch_file(".wav");
   REQUIRE_BACKEND(Backend::wave_writer, wav);
   const std::vector<double> clicks = {0.4, 0.8, 1.2, 1.6};
   std::vector<double> crossed(clicks.size(), -1.0);
@@ -92,6 +94,7 @@ TEST(AudioOutputWaveWriter, ClockMatchesWhenTheDeviceOutputTheSound) {
 
   const Wave recorded = read_wave(wav);
   fs::remove(wav);
+  fs::remove(scratch_file(".conf"));
   ASSERT_EQ(recorded.sample_rate, 48000);
   const auto onsets = click_onsets(recorded, 0.25f, 4800);
   ASSERT_EQ(onsets.size(), clicks.size());
