@@ -231,6 +231,14 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
   return config.grid_cell > 1 && open.defined() ? onto_grid(rgb, open, config.grid_cell) : rgb;
 }
 
+void VideoVaeImpl::open_grid_for(int64_t feature) {
+  if (config.grid_cell < 2 || !decoder_scene || feature < 0 || feature >= config.scene_channels - 1)
+    fail(ErrorKind::internal, "vae: no grid gate for scene feature " + std::to_string(feature));
+  torch::NoGradGuard no_grad;
+  const int64_t gate = decoder_scene->weight.size(0) - 1;
+  decoder_scene->weight[gate][feature] = 8.0 / kGateGain;  // logit -4 + 8 = +4
+}
+
 torch::Tensor VideoVaeImpl::normalize(const torch::Tensor& z) const {
   return (z - latent_mean.view({1, -1, 1, 1, 1})) / latent_std.view({1, -1, 1, 1, 1});
 }

@@ -32,7 +32,7 @@
 // decoder cannot place, since it has no absolute position and the grid's period (3 pixels at 128 x 128) is
 // not a multiple of its upsampling. A gate mixes each cell's pixels towards the cell's mean colour; how far
 // it opens is learned from the scene description alone (one more output of the same linear map, starting
-// nearly shut), so the decoder learns which styles are drawn on the grid and the gate cannot open by
+// nearly shut; the decoder stage starts it nearly open for pixel art, open_grid_for), so the decoder learns which styles are drawn on the grid and the gate cannot open by
 // accident on latents it has not met in training. A try that let the last features open it too drew the grid
 // on many cartoon and realistic clips under the DiT (docs/MODEL.md, "Pixel art's grid"). Free mode has no
 // scene: the gate stays where training with the scene dropped put it.
@@ -85,6 +85,10 @@ struct VideoVaeImpl : torch::nn::Module {
   // dropped with the layout where keep is false; undefined: none, as in free mode).
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& layout = {}, const torch::Tensor& keep = {},
                        const torch::Tensor& scene = {});
+
+  // vae.grid_cell: starts the grid gate open where the scene feature `feature` is set (the style the world
+  // draws on the grid; the model does not know which one it is), as nearly open as it starts shut elsewhere.
+  void open_grid_for(int64_t feature);
 
   // The DiT works on latents normalised per channel with statistics measured on training data.
   torch::Tensor normalize(const torch::Tensor& z) const;

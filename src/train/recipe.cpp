@@ -212,10 +212,13 @@ void train_decoder(Run& run) {
   torch::manual_seed(4);
   model::VideoVae vae(config.vae);
   model::load_video_autoencoder(*vae, model::read_tensors(run.path("vae.safetensors")));
+  if (cell > 0) vae->open_grid_for(static_cast<int64_t>(world::Style::pixel));  // training may still shut it
   VaeStageOptions vo = vae_options(t);
   vo.decoder_only = true;
   vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
   vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
+  vo.still_things = t.boolean_or("still_things", false);
+  if (vo.still_things && vo.thing_noise == 0) t.error("still_things", "needs thing_noise (the noise it spreads)");
   vo.thing_weight = t.number_or("thing_weight", 0.0, 0.0, 1000.0);
   const bool guided = config.vae.guide_channels > 0;
   const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});

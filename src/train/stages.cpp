@@ -33,12 +33,34 @@ torch::Tensor away_from_median(const torch::Tensor& x, int64_t dim) {
   return ((x - median).abs().amax(1, true) > 0.1).to(x.scalar_type());
 }
 
-// VaeStageOptions::thing_noise: latents of moving things as a DiT leaves them, where the layout is given.
-torch::Tensor smear_moving_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
-                                  const model::VideoVaeImpl& vae, double thing_noise, torch::Generator& g) {
-  const int64_t b = z.size(0);
-  const auto moving = moving_cells(layout, vae.config.temporal_downsample, vae.config.spatial_downsample);
-  const auto cells = moving.to(z.dtype()) * keep.to(z.dtype()).view({b, 1, 1, 1, 1});
+}  // namespace
+
+torch::Tensor latent_cells(const torch::Tensor& pixels, int64_t r, int64_t s) {
+  const int64_t b = pixels.size(0), f = pixels.size(2), h = pixels.size(3), w = pixels.size(4);
+  if ((f - 1) % r != 0 || h % s != 0 || w % s != 0)
+    fail(ErrorKind::internal, "latent_cells: the layout is not a whole number of latent cells");
+  auto cells = pixels.to(torch::kFloat);  // [B, 1, F, H, W]
+  // The first picture alone makes latent frame 0; then each r pictures make one.
+  cells = torch::cat({cells.narrow(2, 0, 1).expand({b, 1, r - 1, h, w}), cells}, 2);
+  const int64_t t = cells.size(2) / r;
+  cells = cells.reshape({b, t, r, h, w}).amax(2);                                  // [B, T, H, W]
+  cells = torch::max_pool2d(cells, {s, s}, {s, s});                                // [B, T, h, w]
+  cells = torch::max_pool2d(cells, {3, 3}, {1, 1}, {1, 1});
+  return cells.unsqueeze(1);
+}
+
+torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
+  return latent_cells(away_from_median(layout, 2), r, s);
+}
+
+torch::Tensor thing_pixels(const torch::Tensor& layout) { return away_from_median(layout, 4); }
+
+torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
+                           const model::VideoVaeImpl& vae, double thing_noise, bool still_things, torch::Generator& g) {
+  const int64_t b = z.size(0), r = vae.config.temporal_downsample, s = vae.config.spatial_downsample;
+  auto smeared_cells = moving_cells(layout, r, s);
+  if (still_things) smeared_cells = torch::maximum(smeared_cells, latent_cells(thing_pixels(layout), r, s));
+  const auto cells = smeared_cells.to(z.dtype()) * keep.to(z.dtype()).view({b, 1, 1, 1, 1});
   const auto level = (torch::rand({b, 1, 1, 1, 1}, g) * thing_noise).to(z.device(), z.scalar_type());
   const auto spread = vae.latent_std.view({1, -1, 1, 1, 1}).to(z.dtype());
   const auto noise = torch::randn(z.sizes(), g).to(z.device(), z.scalar_type());
@@ -48,24 +70,6 @@ torch::Tensor smear_moving_things(const torch::Tensor& z, const torch::Tensor& l
   const auto smeared = z * (1.0 - mix) + previous * mix + level * spread * noise;
   return z + cells * (smeared - z);
 }
-
-}  // namespace
-
-torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
-  const int64_t b = layout.size(0), f = layout.size(2), h = layout.size(3), w = layout.size(4);
-  if ((f - 1) % r != 0 || h % s != 0 || w % s != 0)
-    fail(ErrorKind::internal, "moving_cells: the layout is not a whole number of latent cells");
-  auto moving = away_from_median(layout, 2).to(torch::kFloat);  // [B, 1, F, H, W]
-  // The first picture alone makes latent frame 0; then each r pictures make one.
-  moving = torch::cat({moving.narrow(2, 0, 1).expand({b, 1, r - 1, h, w}), moving}, 2);
-  const int64_t t = moving.size(2) / r;
-  moving = moving.reshape({b, t, r, h, w}).amax(2);                                  // [B, T, H, W]
-  moving = torch::max_pool2d(moving, {s, s}, {s, s});                                // [B, T, h, w]
-  moving = torch::max_pool2d(moving, {3, 3}, {1, 1}, {1, 1});
-  return moving.unsqueeze(1);
-}
-
-torch::Tensor thing_pixels(const torch::Tensor& layout) { return away_from_median(layout, 4); }
 
 torch::Tensor audio_tensor(const media::Clip& clip, int64_t length) {
   auto wave = torch::zeros({1, length}, torch::kFloat);
@@ -135,7 +139,7 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     if (guided) {
       layout = torch::stack(layouts).to(device);
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
-      if (o.decoder_only && o.thing_noise > 0) z = smear_moving_things(z, layout, keep, *vae, o.thing_noise, g);
+      if (o.decoder_only && o.thing_noise > 0) z = smear_things(z, layout, keep, *vae, o.thing_noise, o.still_things, g);
     }
     const auto scene = with_scene ? torch::stack(scenes) : torch::Tensor{};
     const auto rec = vae->decode(z, layout, keep, scene).to(torch::kFloat);

@@ -32,19 +32,29 @@ struct VaeStageOptions {
   // mixed in, as a DiT leaves fast things smeared over time; the decoder learns to draw them where and as the
   // layout has them in each picture (see moving_cells).
   double thing_noise = 0.0;
+  // thing_noise also on the cells of things that stand still (thing_pixels, pooled and grown as moving_cells):
+  // a DiT leaves small things blurred even when they do not move.
+  bool still_things = false;
   // decoder_only, where the layout is given: extra weight on the pixels where the layout has a thing (those that
   // differ from their row's median in the layout: sky and floor run across whole rows, things do not), so the
   // small ones (a glass is 4 x 6 pixels) count for more than their area.
   double thing_weight = 0.0;
 };
 
-// The latent cells ([B, 1, T, h, w], 0 or 1) where a layout ([B, 3, F, H, W], F = 1 + r k) has something that
-// moves: pixels that differ from the layout's temporal median, pooled over each latent cell's r frames and
-// s x s pixels (the first latent frame is the first picture alone), grown by one cell on every side.
+// The latent cells ([B, 1, T, h, w], 0 or 1) of pixels ([B, 1, F, H, W], 0 or 1, F = 1 + r k): pooled over each
+// latent cell's r frames and s x s pixels (the first latent frame is the first picture alone), grown by one
+// cell on every side.
+torch::Tensor latent_cells(const torch::Tensor& pixels, int64_t r, int64_t s);
+// The latent cells where a layout ([B, 3, F, H, W]) has something that moves: pixels that differ from the
+// layout's temporal median.
 torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s);
 // The pixels ([B, 1, F, H, W], 0 or 1) where a layout ([B, 3, F, H, W]) has a thing: those that differ from
 // their row's median colour in the same picture by more than 0.1 in a channel.
 torch::Tensor thing_pixels(const torch::Tensor& layout);
+// VaeStageOptions::thing_noise: raw latents z ([B, C, T, h, w]) with the cells of moving things (with
+// still_things, of every thing) smeared as a DiT leaves them, in the samples whose layout is kept.
+torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
+                           const model::VideoVaeImpl& vae, double thing_noise, bool still_things, torch::Generator& g);
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);
 

@@ -144,11 +144,17 @@ TEST(VideoVae, SceneDescriptionStartsAsWithoutItThenBiasesTheDecoderWhereKept) {
   EXPECT_THROW(with_scene->decode(z, layout, {}, scene.narrow(1, 0, 2)), Error);
 }
 
-TEST(VideoVae, PixelArtGridGateStartsNearlyShutAndTheSceneOpensItIntoFlatCellsFromTheTopLeft) {
+// The fixture's guided decoder reading a scene of two features (and the flag), to which a grid is added.
+VaeConfig scene_decoder_config() {
   torch::manual_seed(0);
   auto config = testing::fixture_config().vae;
   config.guide_channels = 4;
   config.scene_channels = 3;
+  return config;
+}
+
+TEST(VideoVae, PixelArtGridGateStartsNearlyShutAndTheSceneOpensItIntoFlatCellsFromTheTopLeft) {
+  auto config = scene_decoder_config();
   VideoVae plain(config);
   config.grid_cell = 3;
   VideoVae gridded(config);
@@ -177,6 +183,30 @@ TEST(VideoVae, PixelArtGridGateStartsNearlyShutAndTheSceneOpensItIntoFlatCellsFr
     }
   EXPECT_GT((open[0].narrow(3, 3, 1) - open[0].narrow(3, 2, 1)).abs().max().item<double>(), 1e-2);  // not one flat picture
   EXPECT_LT((open[1] - shut[1]).abs().max().item<double>(), 1e-6);  // the other scene keeps it shut
+}
+
+TEST(VideoVae, TheGridGateCanStartNearlyOpenForOneSceneFeature) {
+  auto config = scene_decoder_config();
+  VideoVae plain(config);
+  config.grid_cell = 3;
+  VideoVae shut(config), opened(config);
+  torch::NoGradGuard no_grad;
+  load_video_autoencoder(*shut, state_of(*plain));
+  load_video_autoencoder(*opened, state_of(*plain));
+  opened->open_grid_for(1);
+  EXPECT_THROW(opened->open_grid_for(2), Error);  // the last scene channel is the flag, not a feature
+  EXPECT_THROW(plain->open_grid_for(0), Error);    // no grid
+  const auto z = torch::randn({2, 4, 3, 8, 8});
+  const auto layout = torch::rand({2, 3, 9, 32, 32}) * 2 - 1;
+  const auto scene = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}});
+  const auto before = plain->decode(z, layout, {}, scene);
+  const auto nearly_shut = shut->decode(z, layout, {}, scene);
+  const auto out = opened->decode(z, layout, {}, scene);
+  // Each pixel moves sigmoid(4) of the way to its cell's mean where feature 1 is set, sigmoid(-4) elsewhere.
+  const double ratio = 1.0 / (1.0 + std::exp(-4.0)) / (1.0 / (1.0 + std::exp(4.0)));
+  EXPECT_TRUE(torch::allclose(out[1] - before[1], (nearly_shut[1] - before[1]) * ratio, 1e-3, 1e-4));
+  EXPECT_GT((out[1] - before[1]).abs().max().item<double>(), 0.05);
+  EXPECT_TRUE(torch::allclose(out[0], nearly_shut[0], 1e-6, 1e-6));
 }
 
 TEST(AudioAutoencoder, MapsMelFramesToAFinerLatentGrid) {

@@ -202,6 +202,33 @@ TEST(Trainer, ThingPixelsAreWhereTheLayoutDiffersFromItsRow) {
   EXPECT_EQ(things[0][0][1][6][7].item<double>(), 1.0);
 }
 
+TEST(Trainer, ThingNoiseSmearsWhatMovesAndWithStillThingsWhatStandsStillWhereTheLayoutIsKept) {
+  torch::manual_seed(0);
+  auto config = testing::fixture_config().vae;  // latent cells of 4 x 4 pictures' pixels, 4 pictures a frame
+  config.guide_channels = 4;
+  model::VideoVae vae(config);
+  // 9 pictures of 32 x 32 on a plain floor: a still 4 x 4 thing at pixels (4..7, 4..7), cell (1, 1), and from
+  // picture 5 on a mover at pixels (24..27, 24..27), cell (6, 6).
+  auto layout = torch::zeros({2, 3, 9, 32, 32});
+  layout.narrow(3, 4, 4).narrow(4, 4, 4).fill_(0.8);
+  layout.narrow(2, 5, 4).narrow(3, 24, 4).narrow(4, 24, 4).fill_(-0.8);
+  const auto z = torch::randn({2, config.latent_channels, 3, 8, 8});
+  const auto keep = torch::tensor({true, false});
+  const auto changed = [&](bool still) {
+    torch::Generator g = at::make_generator<at::CPUGeneratorImpl>(7);
+    return (smear_things(z, layout, keep, *vae, 1.0, still, g) != z).any(1);  // [2, T, h, w]
+  };
+  const auto moving_only = changed(false), with_still = changed(true);
+  EXPECT_FALSE(moving_only[1].any().item<bool>());  // layout dropped: nothing smeared
+  EXPECT_FALSE(with_still[1].any().item<bool>());
+  // The mover's cell and its neighbours in the last latent frame; the still thing's cell untouched.
+  EXPECT_TRUE(moving_only[0][2].narrow(0, 5, 3).narrow(1, 5, 3).all().item<bool>());
+  EXPECT_FALSE(moving_only[0].narrow(1, 0, 3).narrow(2, 0, 3).any().item<bool>());
+  // With still_things the still thing's cell and its neighbours too, in every latent frame.
+  EXPECT_TRUE(with_still[0].narrow(1, 0, 3).narrow(2, 0, 3).all().item<bool>());
+  EXPECT_FALSE(with_still[0].narrow(1, 3, 2).narrow(2, 0, 8).any().item<bool>());  // rows between them
+}
+
 TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModelToUse) {
   testing::TempDir dir;
   auto config = testing::fixture_config();
@@ -234,7 +261,8 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
                       {"training",
                        {{"decoder", {{"steps", 3}, {"batch", 2}, {"lr", 1e-3}, {"crop_frames", 5}, {"crop_size", 32},
                                      {"latent_noise", 0.3}, {"latent_guide", latent_guide}, {"grid_cell", grid_cell},
-                                     {"thing_noise", 0.5}, {"thing_weight", 4.0}, {"scene", scene},
+                                     {"thing_noise", 0.5}, {"still_things", true}, {"thing_weight", 4.0},
+                                     {"scene", scene},
                                      {"data_seed", 7}}}}}};
     write_json_file(dir / "recipe.json", recipe);
     o.recipe = dir / "recipe.json";
@@ -253,6 +281,9 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
     if (latent_guide) EXPECT_GT(written.at("decoder_guide.weight").abs().max().item<float>(), 0.0f);  // from zero
     EXPECT_EQ(written.count("decoder_scene.weight"), scene ? 1u : 0u);
     if (scene) EXPECT_GT(written.at("decoder_scene.weight").abs().max().item<float>(), 0.0f);  // from zero
+    // The grid gate starts nearly open for pixel art (8 / 16 on its feature), three steps move it little.
+    if (grid_cell > 0)
+      EXPECT_NEAR(written.at("decoder_scene.weight")[-1][static_cast<int>(world::Style::pixel)].item<float>(), 0.5, 0.05);
   }
   // The grid is opened by the scene's style: asking for it without the scene is an error.
   write_json_file(dir / "grid-alone.json",
@@ -260,6 +291,11 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
   o.recipe = dir / "grid-alone.json";
   o.run = dir / "run-0-0-0";
   fs::remove(o.run / "decoder.done.json");
+  EXPECT_THROW(run_recipe(o, [](const std::string&) {}), Error);
+  // Still things are smeared with thing_noise's noise: without it there is none to spread.
+  write_json_file(dir / "still-alone.json",
+                  Json{{"model", config.to_json()}, {"training", {{"decoder", {{"steps", 1}, {"still_things", true}}}}}});
+  o.recipe = dir / "still-alone.json";
   EXPECT_THROW(run_recipe(o, [](const std::string&) {}), Error);
   // A recipe without the stage asks nothing of it.
   write_json_file(dir / "no-decoder.json", Json{{"model", config.to_json()}, {"training", Json::object()}});
