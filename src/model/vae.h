@@ -32,8 +32,9 @@
 // decoder cannot place, since it has no absolute position and the grid's period (3 pixels at 128 x 128) is
 // not a multiple of its upsampling. A gate mixes each cell's pixels towards the cell's mean colour; how far
 // it opens is learned from the scene description alone (one more output of the same linear map, starting
-// nearly shut; the decoder stage starts it nearly open for pixel art, open_grid_for), so the decoder learns which styles are drawn on the grid and the gate cannot open by
-// accident on latents it has not met in training. A try that let the last features open it too drew the grid
+// nearly shut; the decoder stage starts it nearly open for pixel art, open_grid_for), so the decoder learns
+// which styles are drawn on the grid and the gate cannot open by accident on latents it has not met in
+// training. A try that let the last features open it too drew the grid
 // on many cartoon and realistic clips under the DiT (docs/MODEL.md, "Pixel art's grid"). Free mode has no
 // scene: the gate stays where training with the scene dropped put it.
 #pragma once
