@@ -131,14 +131,20 @@ TEST(AudioOutputNullDevice, ClockMovesSmoothlyBetweenMixerUpdates) {
     readings.emplace_back(wall_since(start), output.position());
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // A clock that steps with the mixer jumps by a whole period (~21 ms on the null device) about 40 times
+  // in 0.8 s. A smooth one jumps only when the poller thread ran late (a busy machine): by the lateness,
+  // and seldom. Counting the jumps, not the largest one, keeps this from failing on a loaded CI machine.
   double largest_step = 0.0;
+  int jumps = 0;
   for (size_t i = 1; i < readings.size(); ++i) {
     ASSERT_GE(readings[i].second, readings[i - 1].second) << "the clock went backwards";
-    largest_step = std::max(largest_step, readings[i].second - readings[i - 1].second - (readings[i].first - readings[i - 1].first));
+    const double step = readings[i].second - readings[i - 1].second - (readings[i].first - readings[i - 1].first);
+    largest_step = std::max(largest_step, step);
+    if (step > 0.008) ++jumps;
   }
   const double rate = (readings.back().second - readings.front().second) / (readings.back().first - readings.front().first);
-  std::printf("largest jump beyond the wall clock: %.2f ms; rate %.4f\n", largest_step * 1000, rate);
-  EXPECT_LT(largest_step, 0.008) << "the clock jumps like the mixer's periods instead of moving smoothly";
+  std::printf("jumps beyond the wall clock over 8 ms: %d (largest %.2f ms); rate %.4f\n", jumps, largest_step * 1000, rate);
+  EXPECT_LE(jumps, 4) << "the clock jumps like the mixer's periods instead of moving smoothly";
   EXPECT_NEAR(rate, 1.0, 0.03);
 }
 
