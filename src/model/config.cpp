@@ -64,10 +64,14 @@ ModelConfig ModelConfig::parse(const Json& json, const std::string& where) {
   c.vae.latent_guide = vae.boolean_or("latent_guide", false);
   c.vae.grid_cell = static_cast<int>(vae.integer_or("grid_cell", 0, 0, 64));
   c.vae.scene_channels = static_cast<int>(vae.integer_or("scene_channels", 0, 0, 4096));
+  c.vae.grid_feature = static_cast<int>(vae.integer_or("grid_feature", -1, -1, 4096));
   c.vae.eps = vae.number_or("eps", 1e-6, 0.0, 1.0);
   check(!c.vae.latent_guide || c.vae.guide_channels > 0, vae, "latent_guide", "needs guide_channels");
   check(c.vae.grid_cell != 1, vae, "grid_cell", "must be 0 (none) or at least 2 pixels");
   check(c.vae.grid_cell == 0 || c.vae.scene_channels > 0, vae, "grid_cell", "needs scene_channels (the style opens it)");
+  check(c.vae.grid_cell == 0 || (c.vae.grid_feature >= 0 && c.vae.grid_feature < c.vae.scene_channels - 1), vae,
+        "grid_feature", "must name the scene feature that draws the grid (0 to scene_channels - 2)");
+  check(c.vae.grid_cell > 0 || c.vae.grid_feature == -1, vae, "grid_feature", "needs grid_cell");
   check(c.vae.scene_channels != 1, vae, "scene_channels", "must be 0 or features + 1 flag (>= 2)");
   check(c.vae.guide_channels == 0 || c.vae.guide_channels == 4, vae, "guide_channels",
         "must be 0 or 4 (layout colours + flag)");
@@ -185,6 +189,7 @@ Json ModelConfig::to_json() const {
   if (vae.guide_channels > 0) j["vae"]["guide_channels"] = vae.guide_channels;
   if (vae.latent_guide) j["vae"]["latent_guide"] = true;
   if (vae.grid_cell > 0) j["vae"]["grid_cell"] = vae.grid_cell;
+  if (vae.grid_feature >= 0) j["vae"]["grid_feature"] = vae.grid_feature;
   if (vae.scene_channels > 0) j["vae"]["scene_channels"] = vae.scene_channels;
   if (has_audio())
     j["audio"] = {{"n_fft", audio.n_fft},

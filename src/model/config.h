@@ -49,10 +49,11 @@ struct VaeConfig {
   // 0, or the scene description's features + 1 flag (as dit.scene_channels): the decoder also reads the style
   // and light the world's parser gave the scene, as a bias of its latent-grid features (see vae.h).
   int scene_channels = 0;
-  // Pixel art's grid: > 1 (with scene_channels), the decoder may draw its output as flat cells of grid_cell x
-  // grid_cell pixels from the picture's top left, as the world draws pixel art, through a gate that opens by
-  // the scene's style as it learned (see vae.h); 0: no grid.
+  // Pixel art's grid: > 1 (with scene_channels), the decoder draws its output as flat cells of grid_cell x
+  // grid_cell pixels from the picture's top left, as the world draws pixel art, where the scene's feature
+  // grid_feature (pixel art's style) is set (see vae.h); 0: no grid.
   int grid_cell = 0;
+  int grid_feature = -1;
   double eps = 1e-6;
 };
 

@@ -31,14 +31,10 @@ torch::Tensor unfold_frames(const torch::Tensor& x, int64_t batch) {
   return x.reshape({batch, x.size(0) / batch, x.size(1), x.size(2), x.size(3)}).transpose(1, 2);
 }
 
-// The grid gate's logit is this many times what decoder_scene gives: a gate that Adam moves by about the
-// learning rate per step could not otherwise open from nearly shut (-4) within a fine-tune of 1000 steps.
-constexpr double kGateGain = 16.0;
-
 // vae.grid_cell: each cell x cell block of each picture of rgb ([B, 3, F, H, W], blocks from the top left; the
-// last row and column of cells may be cut short) mixed towards its mean colour by `open` ([B], 0 to 1).
+// last row and column of cells may be cut short) mixed towards its mean colour by `open` ([B], 0 or 1).
 torch::Tensor onto_grid(const torch::Tensor& rgb, const torch::Tensor& open, int64_t cell) {
-  const int64_t b = rgb.size(0), f = rgb.size(2), h = rgb.size(3), w = rgb.size(4);
+  const int64_t b = rgb.size(0), h = rgb.size(3), w = rgb.size(4);
   auto mean = torch::avg_pool2d(fold_frames(rgb), {cell, cell}, {cell, cell}, {0, 0}, /*ceil_mode=*/true);
   mean = mean.repeat_interleave(cell, 2).repeat_interleave(cell, 3).narrow(2, 0, h).narrow(3, 0, w);
   return rgb + open.view({b, 1, 1, 1, 1}) * (unfold_frames(mean, b) - rgb);
@@ -135,11 +131,10 @@ VideoVaeImpl::VideoVaeImpl(const VaeConfig& c) : config(c) {
     decoder_guide->bias.zero_();
   }
   if (c.scene_channels > 0) {
-    decoder_scene = register_module("decoder_scene", nn::Linear(c.scene_channels, deep + 1));
+    decoder_scene = register_module("decoder_scene", nn::Linear(c.scene_channels, deep));
     torch::NoGradGuard no_grad;
     decoder_scene->weight.zero_();
     decoder_scene->bias.zero_();
-    decoder_scene->bias[deep] = -4.0 / kGateGain;  // the grid gate, nearly shut
   }
 
   latent_mean = register_buffer("latent_mean", torch::zeros({c.latent_channels}));
@@ -193,7 +188,7 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     const auto folded = torch::pixel_unshuffle(fold_frames(guide), s);  // [B F, g s s, h, w]
     x = torch::cat({x, unfold_frames(folded, batch)}, 1);
   }
-  // The scene: a bias of the latent-grid features, and how far the grid gate opens.
+  // The scene: a bias of the latent-grid features, and whether the picture is drawn on pixel art's grid.
   torch::Tensor open;
   if (decoder_scene) {
     if (scene.defined() && (scene.size(0) != batch || scene.size(1) != config.scene_channels - 1))
@@ -201,9 +196,9 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     const auto k = keep.defined() ? keep.to(torch::kCPU) : torch::Tensor{};
     const auto input = scene_guide(scene.defined() ? scene.to(torch::kCPU, torch::kFloat) : torch::Tensor{}, batch,
                                    config.scene_channels, k);
-    const auto bias = decoder_scene(input.to(x.device(), dtype));  // [B, c + 1]
-    x = torch::cat({x.narrow(1, 0, c) + bias.narrow(1, 0, c).view({batch, c, 1, 1, 1}), x.narrow(1, c, x.size(1) - c)}, 1);
-    open = torch::sigmoid(kGateGain * bias.select(1, c));
+    const auto bias = decoder_scene(input.to(x.device(), dtype));  // [B, c]
+    x = torch::cat({x.narrow(1, 0, c) + bias.view({batch, c, 1, 1, 1}), x.narrow(1, c, x.size(1) - c)}, 1);
+    if (config.grid_cell > 1) open = input.select(1, config.grid_feature).to(x.device(), dtype);
   }
   const torch::Tensor rgb = per_frame(x, [&](torch::Tensor f) {
     torch::Tensor guide;
@@ -228,15 +223,7 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     }
     return decoder_out(with_guide(torch::silu(decoder_norm(f))));
   });
-  return config.grid_cell > 1 && open.defined() ? onto_grid(rgb, open, config.grid_cell) : rgb;
-}
-
-void VideoVaeImpl::open_grid_for(int64_t feature) {
-  if (config.grid_cell < 2 || !decoder_scene || feature < 0 || feature >= config.scene_channels - 1)
-    fail(ErrorKind::internal, "vae: no grid gate for scene feature " + std::to_string(feature));
-  torch::NoGradGuard no_grad;
-  const int64_t gate = decoder_scene->weight.size(0) - 1;
-  decoder_scene->weight[gate][feature] = 8.0 / kGateGain;  // logit -4 + 8 = +4
+  return open.defined() ? onto_grid(rgb, open, config.grid_cell) : rgb;
 }
 
 torch::Tensor VideoVaeImpl::normalize(const torch::Tensor& z) const {

@@ -27,16 +27,14 @@
 // features. The latents a DiT leaves do not say clearly enough which style a picture is in for the decoder
 // to draw, say, pixel art's grid from them alone.
 //
-// With vae.grid_cell (which needs the scene) the decoder can draw pixel art's grid: the world draws pixel art
-// on a coarse grid fixed to the picture (cells of grid_cell pixels from its top left), which a convolutional
+// With vae.grid_cell (which needs the scene) the decoder draws pixel art's grid: the world draws pixel art on
+// a coarse grid fixed to the picture (cells of grid_cell pixels from its top left), which a convolutional
 // decoder cannot place, since it has no absolute position and the grid's period (3 pixels at 128 x 128) is
-// not a multiple of its upsampling. A gate mixes each cell's pixels towards the cell's mean colour; how far
-// it opens is learned from the scene description alone (one more output of the same linear map, starting
-// nearly shut; the decoder stage starts it nearly open for pixel art, open_grid_for), so the decoder learns
-// which styles are drawn on the grid and the gate cannot open by accident on latents it has not met in
-// training. A try that let the last features open it too drew the grid
-// on many cartoon and realistic clips under the DiT (docs/MODEL.md, "Pixel art's grid"). Free mode has no
-// scene: the gate stays where training with the scene dropped put it.
+// not a multiple of its upsampling. Each cell's pixels are mixed towards the cell's mean colour by the scene's
+// feature vae.grid_feature (pixel art's style): 1 draws the grid, 0 (any other style, free mode, a dropped
+// scene) leaves the picture as the network drew it. Which style the world draws on a grid is a fact of its
+// renderer, not something to learn: a gate learned from the scene description opened 12-30% for cartoon and
+// realistic clips, which then looked like pixel art (docs/MODEL.md, "Pixel art's grid").
 #pragma once
 
 #include <torch/torch.h>
@@ -87,10 +85,6 @@ struct VideoVaeImpl : torch::nn::Module {
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& layout = {}, const torch::Tensor& keep = {},
                        const torch::Tensor& scene = {});
 
-  // vae.grid_cell: starts the grid gate open where the scene feature `feature` is set (the style the world
-  // draws on the grid; the model does not know which one it is), as nearly open as it starts shut elsewhere.
-  void open_grid_for(int64_t feature);
-
   // The DiT works on latents normalised per channel with statistics measured on training data.
   torch::Tensor normalize(const torch::Tensor& z) const;
   torch::Tensor denormalize(const torch::Tensor& z) const;
@@ -112,7 +106,7 @@ struct VideoVaeImpl : torch::nn::Module {
   ChannelNorm decoder_norm{nullptr};
   torch::nn::Conv2d decoder_out{nullptr};
   torch::nn::Conv2d decoder_guide{nullptr};  // vae.latent_guide: folded layout -> features before the middle block
-  torch::nn::Linear decoder_scene{nullptr};  // vae.scene_channels: scene -> latent-grid feature bias, grid gate
+  torch::nn::Linear decoder_scene{nullptr};  // vae.scene_channels: scene -> latent-grid feature bias
 
   torch::Tensor latent_mean, latent_std;  // buffers, [C]
 };
@@ -123,7 +117,7 @@ TORCH_MODULE(VideoVae);
 bool added_by_decoder_fine_tune(const std::string& name);
 
 // Weights into a video autoencoder, every tensor required, except the modules a decoder fine-tune adds: they
-// keep their starting values (at zero, the grid gate nearly shut), so the decoder decodes as before.
+// keep their starting values (at zero), so the decoder decodes as before.
 void load_video_autoencoder(VideoVaeImpl& vae, const std::map<std::string, torch::Tensor>& weights);
 
 }  // namespace kinema::model

@@ -201,25 +201,28 @@ void train_decoder(Run& run) {
   if (scene && config.dit.scene_channels == 0) t.error("scene", "needs the DiT's scene description (model.dit.scene_channels)");
   if (cell == 1) t.error("grid_cell", "must be 0 (none) or at least 2 pixels");
   if (cell > 0 && !scene) t.error("grid_cell", "needs scene (the style opens the grid)");
-  if (cell != config.vae.grid_cell || (scene ? config.dit.scene_channels : 0) != config.vae.scene_channels) {
+  const int grid_feature = cell > 0 ? static_cast<int>(world::Style::pixel) : -1;  // the style the world draws on it
+  if (cell != config.vae.grid_cell || (scene ? config.dit.scene_channels : 0) != config.vae.scene_channels ||
+      grid_feature != config.vae.grid_feature) {
     config.vae.scene_channels = scene ? config.dit.scene_channels : 0;
     config.vae.grid_cell = cell;
+    config.vae.grid_feature = grid_feature;
     write_json_file(run.path("model.json"), config.to_json());
     run.report("decoder: scene description " + std::string(scene ? "read" : "not read") + ", pixel art's grid " +
                (cell > 0 ? "of " + std::to_string(cell) + " pixels" : std::string("none")) +
-               " (vae.scene_channels, vae.grid_cell, now in model.json)");
+               " (vae.scene_channels, vae.grid_cell, vae.grid_feature, now in model.json)");
   }
   torch::manual_seed(4);
   model::VideoVae vae(config.vae);
   model::load_video_autoencoder(*vae, model::read_tensors(run.path("vae.safetensors")));
-  if (cell > 0) vae->open_grid_for(static_cast<int64_t>(world::Style::pixel));  // training may still shut it
   VaeStageOptions vo = vae_options(t);
   vo.decoder_only = true;
   vo.latent_noise = t.number_or("latent_noise", 0.0, 0.0, 10.0);
   vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
   vo.still_things = t.boolean_or("still_things", false);
-  if (vo.still_things && vo.thing_noise == 0) t.error("still_things", "needs thing_noise (the noise it spreads)");
-  vo.thing_weight = t.number_or("thing_weight", 0.0, 0.0, 1000.0);
+  vo.thing_blur = t.number_or("thing_blur", 0.0, 0.0, 1.0);
+  if (vo.still_things && vo.thing_noise == 0 && vo.thing_blur == 0)
+    t.error("still_things", "needs thing_noise or thing_blur (what it spreads)");
   const bool guided = config.vae.guide_channels > 0;
   const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("decoder"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);

@@ -56,18 +56,24 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s) {
 torch::Tensor thing_pixels(const torch::Tensor& layout) { return away_from_median(layout, 4); }
 
 torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
-                           const model::VideoVaeImpl& vae, double thing_noise, bool still_things, torch::Generator& g) {
+                           const model::VideoVaeImpl& vae, const VaeStageOptions& o, torch::Generator& g) {
   const int64_t b = z.size(0), r = vae.config.temporal_downsample, s = vae.config.spatial_downsample;
   auto smeared_cells = moving_cells(layout, r, s);
-  if (still_things) smeared_cells = torch::maximum(smeared_cells, latent_cells(thing_pixels(layout), r, s));
+  if (o.still_things) smeared_cells = torch::maximum(smeared_cells, latent_cells(thing_pixels(layout), r, s));
   const auto cells = smeared_cells.to(z.dtype()) * keep.to(z.dtype()).view({b, 1, 1, 1, 1});
-  const auto level = (torch::rand({b, 1, 1, 1, 1}, g) * thing_noise).to(z.device(), z.scalar_type());
+  const auto level = (torch::rand({b, 1, 1, 1, 1}, g) * o.thing_noise).to(z.device(), z.scalar_type());
   const auto spread = vae.latent_std.view({1, -1, 1, 1, 1}).to(z.dtype());
   const auto noise = torch::randn(z.sizes(), g).to(z.device(), z.scalar_type());
   // Half the samples: each latent frame also takes half of the one before (the first keeps its own).
   const auto mix = (torch::rand({b, 1, 1, 1, 1}, g) < 0.5).to(z.device(), z.scalar_type()) * 0.5;
-  const auto previous = torch::cat({z.narrow(2, 0, 1), z.narrow(2, 0, z.size(2) - 1)}, 2);
-  const auto smeared = z * (1.0 - mix) + previous * mix + level * spread * noise;
+  auto base = z;
+  if (o.thing_blur > 0) {
+    const auto share = (torch::rand({b, 1, 1, 1, 1}, g) * o.thing_blur).to(z.device(), z.scalar_type());
+    const auto around = torch::avg_pool3d(z, {1, 3, 3}, {1, 1, 1}, {0, 1, 1}, false, /*count_include_pad=*/false);
+    base = z + share * (around - z);
+  }
+  const auto previous = torch::cat({base.narrow(2, 0, 1), base.narrow(2, 0, base.size(2) - 1)}, 2);
+  const auto smeared = base * (1.0 - mix) + previous * mix + level * spread * noise;
   return z + cells * (smeared - z);
 }
 
@@ -139,14 +145,12 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     if (guided) {
       layout = torch::stack(layouts).to(device);
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
-      if (o.decoder_only && o.thing_noise > 0) z = smear_things(z, layout, keep, *vae, o.thing_noise, o.still_things, g);
+      if (o.decoder_only && (o.thing_noise > 0 || o.thing_blur > 0)) z = smear_things(z, layout, keep, *vae, o, g);
     }
     const auto scene = with_scene ? torch::stack(scenes) : torch::Tensor{};
     const auto rec = vae->decode(z, layout, keep, scene).to(torch::kFloat);
     // Weight pixels that move (differ from the crop's temporal median): small fast objects matter most.
-    auto weight = 1.0 + o.motion_weight * away_from_median(x, 2);
-    if (guided && o.decoder_only && o.thing_weight > 0)
-      weight = weight + o.thing_weight * thing_pixels(layout) * keep.to(x.dtype()).view({-1, 1, 1, 1, 1});
+    const auto weight = 1.0 + o.motion_weight * away_from_median(x, 2);
     const auto diff = rec - x;
     const auto recon = (weight * (diff.abs() + diff.pow(2))).mean();
     const auto dx = [](const torch::Tensor& t) { return t.narrow(4, 1, t.size(4) - 1) - t.narrow(4, 0, t.size(4) - 1); };

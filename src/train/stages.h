@@ -35,10 +35,10 @@ struct VaeStageOptions {
   // thing_noise also on the cells of things that stand still (thing_pixels, pooled and grown as moving_cells):
   // a DiT leaves small things blurred even when they do not move.
   bool still_things = false;
-  // decoder_only, where the layout is given: extra weight on the pixels where the layout has a thing (those that
-  // differ from their row's median in the layout: sky and floor run across whole rows, things do not), so the
-  // small ones (a glass is 4 x 6 pixels) count for more than their area.
-  double thing_weight = 0.0;
+  // The same cells (moving ones; with still_things every thing's) also take, per sample, up to this share of the
+  // 3 x 3 average of the latents around them: a DiT leaves small things' latents spatially blurred, and a
+  // decoder that met only noise draws a blurred box as a round blob.
+  double thing_blur = 0.0;
 };
 
 // The latent cells ([B, 1, T, h, w], 0 or 1) of pixels ([B, 1, F, H, W], 0 or 1, F = 1 + r k): pooled over each
@@ -51,10 +51,10 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s);
 // The pixels ([B, 1, F, H, W], 0 or 1) where a layout ([B, 3, F, H, W]) has a thing: those that differ from
 // their row's median colour in the same picture by more than 0.1 in a channel.
 torch::Tensor thing_pixels(const torch::Tensor& layout);
-// VaeStageOptions::thing_noise: raw latents z ([B, C, T, h, w]) with the cells of moving things (with
-// still_things, of every thing) smeared as a DiT leaves them, in the samples whose layout is kept.
+// VaeStageOptions::thing_noise and thing_blur: raw latents z ([B, C, T, h, w]) with the cells of moving things
+// (with still_things, of every thing) smeared as a DiT leaves them, in the samples whose layout is kept.
 torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
-                           const model::VideoVaeImpl& vae, double thing_noise, bool still_things, torch::Generator& g);
+                           const model::VideoVaeImpl& vae, const VaeStageOptions& o, torch::Generator& g);
 std::vector<std::string> vae_loss_parts();
 StepFn vae_step(model::VideoVae vae, VaeStageOptions options);
 

@@ -236,8 +236,8 @@ TEST(GeneratorModes, GuidedTheModelReadsTheWorldsCaptionOfItsScene) {
   EXPECT_NE(as_written.clip.frames, result.clip.frames);
 }
 
-// A decoder that reads the scene description gets the world's, guided: here one whose grid gate opens for pixel
-// art alone draws flat cells of 3 pixels from the top left for a pixel-art prompt, and not otherwise.
+// A decoder that reads the scene description gets the world's, guided: here one with pixel art's grid draws flat
+// cells of 3 pixels from the top left for a pixel-art prompt, and not otherwise.
 TEST(GeneratorModes, GuidedTheDecoderReadsTheScenesStyle) {
   testing::TempDir dir;
   testing::make_fixture_model(dir / "m", 1, {.guided = true, .styled_decoder = true});
@@ -263,7 +263,7 @@ TEST(GeneratorModes, GuidedTheDecoderReadsTheScenesStyle) {
   r.prompt = "a red ball drops onto a metal floor, cartoon style";
   EXPECT_GT(inside_cells(generator->generate(r).clip), 10);
   r.prompt = "a red ball drops onto a metal floor, pixel art";
-  r.mode = "free";  // no scene: the gate stays shut
+  r.mode = "free";  // no scene: no grid
   EXPECT_GT(inside_cells(generator->generate(r).clip), 10);
 }
 
@@ -455,9 +455,20 @@ TEST(ModelFolder, TheDecodersPixelArtGridIsReadCheckedAndWrittenBack) {
   EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_cell: needs scene_channels"),
             std::string::npos);
   config["vae"]["scene_channels"] = config["dit"]["scene_channels"] = 8;
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_feature: must name"),
+            std::string::npos);
+  config["vae"]["grid_feature"] = 7;  // the last scene channel is the flag, not a feature
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_feature: must name"),
+            std::string::npos);
+  config["vae"]["grid_feature"] = 4;
   const auto parsed = model::ModelConfig::parse(config, "model.json");
   EXPECT_EQ(parsed.vae.grid_cell, 3);
+  EXPECT_EQ(parsed.vae.grid_feature, 4);
   EXPECT_EQ(parsed.to_json().at("vae").at("grid_cell"), 3);
+  EXPECT_EQ(parsed.to_json().at("vae").at("grid_feature"), 4);
+  config["vae"].erase("grid_cell");
+  EXPECT_NE(error_of([&] { model::ModelConfig::parse(config, "model.json"); }).find("grid_feature: needs grid_cell"),
+            std::string::npos);
 }
 
 TEST(ModelFolder, TheDecodersSceneDescriptionMustBeTheDits) {

@@ -31,6 +31,7 @@ model::ModelConfig fixture_config(const FixtureOptions& options) {
     j["dit"]["scene_channels"] = pipeline::kSceneFeatures + 1;
     j["vae"]["guide_channels"] = 4;
     j["vae"]["grid_cell"] = 3;
+    j["vae"]["grid_feature"] = static_cast<int>(world::Style::pixel);
     j["vae"]["scene_channels"] = pipeline::kSceneFeatures + 1;
   }
   if (options.audio)
@@ -59,10 +60,6 @@ void make_fixture_model(const fs::path& dir, uint64_t seed, const FixtureOptions
     // Random weights, but with latent statistics a real model would have, so decoding is well scaled.
     torch::NoGradGuard no_grad;
     model->vae->latent_std.fill_(0.5);
-    if (options.styled_decoder) {
-      const int64_t gate = config.vae.channels.back();  // decoder_scene's last output: the grid gate's bias
-      model->vae->decoder_scene->weight[gate][static_cast<int>(world::Style::pixel)] = 50.0f;
-    }
     if (options.flat_picture) {
       model->vae->decoder_out->weight.zero_();
       model->vae->decoder_out->bias.zero_();

@@ -18,8 +18,8 @@ struct FixtureOptions {
   // picture afterwards (the invisible watermark is made for a model's smooth pictures, not for noise).
   bool flat_picture = false;
   int size = 32;  // frame width and height, a multiple of 8
-  // Guided: the DiT and the decoder also read the scene description, and the decoder's pixel-art grid gate
-  // (cells of 3 pixels) is set wide open for pixel art and stays nearly shut for other styles.
+  // Guided: the DiT and the decoder also read the scene description, and the decoder draws pixel art's grid
+  // (cells of 3 pixels) for pixel art.
   bool styled_decoder = false;
 };
 
