@@ -198,7 +198,9 @@ torch::Tensor VideoVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
                                    config.scene_channels, k);
     const auto bias = decoder_scene(input.to(x.device(), dtype));  // [B, c]
     x = torch::cat({x.narrow(1, 0, c) + bias.view({batch, c, 1, 1, 1}), x.narrow(1, c, x.size(1) - c)}, 1);
-    if (config.grid_cell > 1) open = input.select(1, config.grid_feature).to(x.device(), dtype);
+    // A batch with no pixel art skips the grid (open all 0 leaves the picture as it is).
+    const auto grid = config.grid_cell > 1 ? input.select(1, config.grid_feature) : torch::Tensor{};
+    if (grid.defined() && grid.ne(0).any().item<bool>()) open = grid.to(x.device(), dtype);
   }
   const torch::Tensor rgb = per_frame(x, [&](torch::Tensor f) {
     torch::Tensor guide;

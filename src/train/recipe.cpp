@@ -221,8 +221,9 @@ void train_decoder(Run& run) {
   vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
   vo.still_things = t.boolean_or("still_things", false);
   vo.thing_blur = t.number_or("thing_blur", 0.0, 0.0, 1.0);
-  if (vo.still_things && vo.thing_noise == 0 && vo.thing_blur == 0)
-    t.error("still_things", "needs thing_noise or thing_blur (what it spreads)");
+  vo.thing_erase = t.number_or("thing_erase", 0.0, 0.0, 1.0);
+  if (vo.still_things && vo.thing_noise == 0 && vo.thing_blur == 0 && vo.thing_erase == 0)
+    t.error("still_things", "needs thing_noise, thing_blur or thing_erase (what it spreads)");
   const bool guided = config.vae.guide_channels > 0;
   const auto source = world_source(config, {.base_seed = run.data_seed("decoder"), .guide = guided});
   const auto result = run_loop(*vae, run.loop("decoder"), vae_loss_parts(), source, vae_step(vae, vo), run.report, run.stop);

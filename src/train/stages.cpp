@@ -72,6 +72,18 @@ torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, 
     const auto around = torch::avg_pool3d(z, {1, 3, 3}, {1, 1, 1}, {0, 1, 1}, false, /*count_include_pad=*/false);
     base = z + share * (around - z);
   }
+  if (o.thing_erase > 0) {
+    // The mean over the 7 x 7 cells around each cell of those without a thing (in any sample's own layout).
+    const auto background = (1.0 - smeared_cells).to(z.device(), z.scalar_type());
+    const auto window = [](const torch::Tensor& t) {
+      return torch::avg_pool3d(t, {1, 7, 7}, {1, 1, 1}, {0, 3, 3}, false, /*count_include_pad=*/true);
+    };
+    const auto weight = window(background);
+    const auto filled = window(z * background) / weight.clamp_min(1e-6);
+    const auto drawn = (torch::rand({b, 1, 1, 1, 1}, g) < o.thing_erase).to(z.device(), z.scalar_type());
+    const auto erase = drawn * (weight > 0).to(z.scalar_type());
+    base = base + erase * (filled - base);
+  }
   const auto previous = torch::cat({base.narrow(2, 0, 1), base.narrow(2, 0, base.size(2) - 1)}, 2);
   const auto smeared = base * (1.0 - mix) + previous * mix + level * spread * noise;
   return z + cells * (smeared - z);
@@ -145,7 +157,8 @@ StepFn vae_step(model::VideoVae vae, VaeStageOptions o) {
     if (guided) {
       layout = torch::stack(layouts).to(device);
       keep = (torch::rand({x.size(0)}, g) >= o.guide_dropout).to(device);
-      if (o.decoder_only && (o.thing_noise > 0 || o.thing_blur > 0)) z = smear_things(z, layout, keep, *vae, o, g);
+      const bool smear = o.thing_noise > 0 || o.thing_blur > 0 || o.thing_erase > 0;
+      if (o.decoder_only && smear) z = smear_things(z, layout, keep, *vae, o, g);
     }
     const auto scene = with_scene ? torch::stack(scenes) : torch::Tensor{};
     const auto rec = vae->decode(z, layout, keep, scene).to(torch::kFloat);

@@ -39,6 +39,11 @@ struct VaeStageOptions {
   // 3 x 3 average of the latents around them: a DiT leaves small things' latents spatially blurred, and a
   // decoder that met only noise draws a blurred box as a round blob.
   double thing_blur = 0.0;
+  // Share of samples whose smeared cells start instead from the latents around them with the thing left out
+  // (the mean of the cells without a thing within 3 cells; where there are none, as without it): a DiT leaves a
+  // small thing's latents as clean-looking background, and a decoder that met only noisy or blurred things
+  // trusts clean latents and draws the thing faint. Noise (thing_noise) still comes on top.
+  double thing_erase = 0.0;
 };
 
 // The latent cells ([B, 1, T, h, w], 0 or 1) of pixels ([B, 1, F, H, W], 0 or 1, F = 1 + r k): pooled over each
@@ -51,7 +56,7 @@ torch::Tensor moving_cells(const torch::Tensor& layout, int64_t r, int64_t s);
 // The pixels ([B, 1, F, H, W], 0 or 1) where a layout ([B, 3, F, H, W]) has a thing: those that differ from
 // their row's median colour in the same picture by more than 0.1 in a channel.
 torch::Tensor thing_pixels(const torch::Tensor& layout);
-// VaeStageOptions::thing_noise and thing_blur: raw latents z ([B, C, T, h, w]) with the cells of moving things
+// VaeStageOptions::thing_noise, thing_blur and thing_erase: raw latents z ([B, C, T, h, w]) with the cells of moving things
 // (with still_things, of every thing) smeared as a DiT leaves them, in the samples whose layout is kept.
 torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, const torch::Tensor& keep,
                            const model::VideoVaeImpl& vae, const VaeStageOptions& o, torch::Generator& g);

@@ -230,16 +230,25 @@ TEST(Trainer, ThingNoiseSmearsWhatMovesAndWithStillThingsWhatStandsStillWhereThe
   EXPECT_FALSE(with_still[0].narrow(1, 3, 2).narrow(2, 0, 8).any().item<bool>());  // rows between them
 }
 
-TEST(Trainer, ThingBlurMixesTheAverageAroundEachThingCellIn) {
+// The still thing of the test above alone, cell (1, 1) grown to cells (0..2, 0..2) of an 8 x 8 latent grid, in
+// `batch` samples; latents that do not change over time, so that mixing in the frame before changes nothing.
+struct StillThing {
+  model::VideoVae vae{nullptr};
+  torch::Tensor layout, z;
+};
+StillThing still_thing(int64_t batch) {
   torch::manual_seed(0);
   auto config = testing::fixture_config().vae;
   config.guide_channels = 4;
-  model::VideoVae vae(config);
-  // The still thing of the test above, cell (1, 1) grown to cells (0..2, 0..2); latents that do not change over
-  // time, so that mixing in the frame before changes nothing and only the blur is left.
-  auto layout = torch::zeros({4, 3, 9, 32, 32});
-  layout.narrow(3, 4, 4).narrow(4, 4, 4).fill_(0.8);
-  const auto z = torch::randn({4, config.latent_channels, 1, 8, 8}).expand({4, config.latent_channels, 3, 8, 8}).contiguous();
+  StillThing t{model::VideoVae(config), torch::zeros({batch, 3, 9, 32, 32}), {}};
+  t.layout.narrow(3, 4, 4).narrow(4, 4, 4).fill_(0.8);
+  const int64_t c = config.latent_channels;
+  t.z = torch::randn({batch, c, 1, 8, 8}).expand({batch, c, 3, 8, 8}).contiguous();
+  return t;
+}
+
+TEST(Trainer, ThingBlurMixesTheAverageAroundEachThingCellIn) {
+  const auto [vae, layout, z] = still_thing(4);
   const auto keep = torch::tensor({true, true, true, false});
   torch::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
   const VaeStageOptions o{.still_things = true, .thing_blur = 1.0};
@@ -259,6 +268,24 @@ TEST(Trainer, ThingBlurMixesTheAverageAroundEachThingCellIn) {
   // Outside the grown cells, and in the sample whose layout was dropped, nothing changes.
   EXPECT_TRUE(torch::equal(out.narrow(3, 3, 5), z.narrow(3, 3, 5)));
   EXPECT_TRUE(torch::equal(out[3], z[3]));
+}
+
+TEST(Trainer, ThingEraseFillsThingCellsFromTheCellsAroundThemWithoutAThing) {
+  const auto [vae, layout, z] = still_thing(3);
+  const auto keep = torch::tensor({true, true, false});
+  torch::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
+  const VaeStageOptions o{.still_things = true, .thing_erase = 1.0};
+  const auto out = smear_things(z, layout, keep, *vae, o, g);
+  // Cell (1, 1) becomes the mean of the cells within 3 of it (rows and columns 0..4) less the 3 x 3 thing cells.
+  const auto around = z.narrow(3, 0, 5).narrow(4, 0, 5);
+  const auto thing = z.narrow(3, 0, 3).narrow(4, 0, 3);
+  const auto expected = (around.sum({3, 4}) - thing.sum({3, 4})) / 16.0;
+  const auto cell = out.narrow(3, 1, 1).narrow(4, 1, 1).squeeze(4).squeeze(3);
+  EXPECT_TRUE(torch::allclose(cell.narrow(0, 0, 2), expected.narrow(0, 0, 2), 1e-4, 1e-5));
+  EXPECT_FALSE(torch::allclose(z.narrow(3, 1, 1).narrow(4, 1, 1).squeeze(4).squeeze(3), expected, 1e-2, 1e-2));
+  // Outside the thing's cells, and in the sample whose layout was dropped, nothing changes.
+  EXPECT_TRUE(torch::equal(out.narrow(3, 3, 5), z.narrow(3, 3, 5)));
+  EXPECT_TRUE(torch::equal(out[2], z[2]));
 }
 
 TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModelToUse) {
@@ -294,7 +321,7 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
                        {{"decoder", {{"steps", 3}, {"batch", 2}, {"lr", 1e-3}, {"crop_frames", 5}, {"crop_size", 32},
                                      {"latent_noise", 0.3}, {"latent_guide", latent_guide}, {"grid_cell", grid_cell},
                                      {"thing_noise", 0.5}, {"still_things", true}, {"thing_blur", 0.5},
-                                     {"scene", scene},
+                                     {"thing_erase", 0.5}, {"scene", scene},
                                      {"data_seed", 7}}}}}};
     write_json_file(dir / "recipe.json", recipe);
     o.recipe = dir / "recipe.json";
@@ -326,7 +353,7 @@ TEST(Trainer, DecoderStageWritesTheAutoencoderWithItsEncoderUnchangedForTheModel
   o.run = dir / "run-0-0-0";
   fs::remove(o.run / "decoder.done.json");
   EXPECT_THROW(run_recipe(o, [](const std::string&) {}), Error);
-  // Still things are smeared with thing_noise's noise or thing_blur's blur: without either there is none to spread.
+  // Still things are smeared with thing_noise, thing_blur or thing_erase: without any there is nothing to spread.
   write_json_file(dir / "still-alone.json",
                   Json{{"model", config.to_json()}, {"training", {{"decoder", {{"steps", 1}, {"still_things", true}}}}}});
   o.recipe = dir / "still-alone.json";
