@@ -221,7 +221,7 @@ void train_decoder(Run& run) {
   vo.thing_noise = t.number_or("thing_noise", 0.0, 0.0, 10.0);
   vo.still_things = t.boolean_or("still_things", false);
   vo.thing_blur = t.number_or("thing_blur", 0.0, 0.0, 1.0);
-  vo.thing_erase = t.number_or("thing_erase", 0.0, 0.0, 1.0);
+  vo.thing_erase = t.number_or("thing_erase", 0.0, 0.0, 4.0);
   if (vo.still_things && vo.thing_noise == 0 && vo.thing_blur == 0 && vo.thing_erase == 0)
     t.error("still_things", "needs thing_noise, thing_blur or thing_erase (what it spreads)");
   const bool guided = config.vae.guide_channels > 0;

@@ -73,15 +73,16 @@ torch::Tensor smear_things(const torch::Tensor& z, const torch::Tensor& layout, 
     base = z + share * (around - z);
   }
   if (o.thing_erase > 0) {
-    // The mean over the 7 x 7 cells around each cell of those without a thing (in any sample's own layout).
+    // The mean over the 7 x 7 cells around each cell of those without a thing (in each sample's own layout).
     const auto background = (1.0 - smeared_cells).to(z.device(), z.scalar_type());
     const auto window = [](const torch::Tensor& t) {
       return torch::avg_pool3d(t, {1, 7, 7}, {1, 1, 1}, {0, 3, 3}, false, /*count_include_pad=*/true);
     };
     const auto weight = window(background);
     const auto filled = window(z * background) / weight.clamp_min(1e-6);
-    const auto drawn = (torch::rand({b, 1, 1, 1, 1}, g) < o.thing_erase).to(z.device(), z.scalar_type());
-    const auto erase = drawn * (weight > 0).to(z.scalar_type());
+    const auto drawn = (torch::rand({b, 1, 1, 1, 1}, g) * o.thing_erase).clamp_max(1.0);
+    const auto share = drawn.to(z.device(), z.scalar_type());
+    const auto erase = share * (weight > 0).to(z.scalar_type());
     base = base + erase * (filled - base);
   }
   const auto previous = torch::cat({base.narrow(2, 0, 1), base.narrow(2, 0, base.size(2) - 1)}, 2);

@@ -39,10 +39,11 @@ struct VaeStageOptions {
   // 3 x 3 average of the latents around them: a DiT leaves small things' latents spatially blurred, and a
   // decoder that met only noise draws a blurred box as a round blob.
   double thing_blur = 0.0;
-  // Share of samples whose smeared cells start instead from the latents around them with the thing left out
-  // (the mean of the cells without a thing within 3 cells; where there are none, as without it): a DiT leaves a
-  // small thing's latents as clean-looking background, and a decoder that met only noisy or blurred things
-  // trusts clean latents and draws the thing faint. Noise (thing_noise) still comes on top.
+  // The same cells also move, per sample, a share drawn uniformly up to this (at most all the way) towards the
+  // latents around them with the thing left out (the mean of the cells without a thing within 3 cells; where
+  // there are none, they stay): a DiT leaves a small thing's latents faint or as clean-looking background, and a
+  // decoder that met only noisy or blurred things trusts them and draws the thing faint. 2: half the samples
+  // lose the thing wholly, the rest in part. Noise (thing_noise) still comes on top.
   double thing_erase = 0.0;
 };
 
